@@ -1,0 +1,12 @@
+namespace Lambda.Core.Contracts;
+
+/// <summary>A price move of at least <see cref="ThresholdPercent"/> since the symbol's last alert.</summary>
+public sealed record AlertEvent : MarketEvent
+{
+    public required double PreviousPrice { get; init; }
+    public required double Price { get; init; }
+    public required double ChangePercent { get; init; }
+    public required double ThresholdPercent { get; init; }
+
+    public override string Topic => Topics.Alerts;
+}

@@ -1,0 +1,32 @@
+namespace Lambda.Core.Transport;
+
+/// <summary>
+/// Reads messages from the event log and remembers, when told, how far they were processed. A
+/// reader that restarts resumes after the last committed position, so committing only after the
+/// output is durable gives at-least-once reading and, with idempotent output, exactly-once results.
+/// </summary>
+public interface IEventSource : IAsyncDisposable
+{
+    /// <summary>
+    /// Messages from the committed positions on, in log order per partition. Ends at the end
+    /// positions seen at the start when the source was opened to stop there; otherwise waits for more.
+    /// </summary>
+    IAsyncEnumerable<ConsumedMessage> ReadAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records that every message up to and including each of these positions is processed.</summary>
+    ValueTask CommitAsync(IEnumerable<LogPosition> positions, CancellationToken cancellationToken);
+}
+
+/// <summary>One message read from the log.</summary>
+/// <param name="Topic">The logical topic (without any configured prefix).</param>
+/// <param name="Key">The message key; null where the log keeps none (the embedded files).</param>
+/// <param name="Value">The UTF-8 JSON of one event.</param>
+/// <param name="Position">Where the message stands, for committing.</param>
+public sealed record ConsumedMessage(string Topic, string? Key, ReadOnlyMemory<byte> Value, LogPosition Position);
+
+/// <summary>
+/// A message's place in the log: a partition of a topic (a Kafka partition number, or an embedded
+/// segment file's name), the message's own offset and the offset right after it, which is what a
+/// commit stores (Kafka offsets count messages, embedded offsets count bytes).
+/// </summary>
+public readonly record struct LogPosition(string Topic, string Partition, long Offset, long Next);

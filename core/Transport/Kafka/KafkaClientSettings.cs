@@ -1,0 +1,55 @@
+namespace Lambda.Core.Transport.Kafka;
+
+/// <summary>
+/// Builds librdkafka configurations: our safe defaults first, then whatever the user passed
+/// through configuration, so any setting can be overridden.
+/// </summary>
+internal static class KafkaClientSettings
+{
+    /// <summary>No loss and no duplicates on retries: all in-sync replicas acknowledge, idempotence on.</summary>
+    private static readonly Dictionary<string, string> ProducerDefaults = new()
+    {
+        ["acks"] = "all",
+        ["enable.idempotence"] = "true",
+        ["compression.type"] = "lz4",
+        ["linger.ms"] = "5",
+        // Only the error matters in a delivery report; skipping the rest saves a copy per message.
+        ["dotnet.producer.enable.delivery.report.fields"] = "none",
+    };
+
+    /// <summary>We commit ourselves, after the output a message produced is durable.</summary>
+    private static readonly Dictionary<string, string> ConsumerDefaults = new()
+    {
+        ["enable.auto.commit"] = "false",
+        ["enable.auto.offset.store"] = "false",
+        ["auto.offset.reset"] = "earliest",
+    };
+
+    public static Dictionary<string, string> ForProducer(KafkaOptions options) => Build(options, ProducerDefaults, options.Producer);
+
+    public static Dictionary<string, string> ForConsumer(KafkaOptions options, string groupId)
+    {
+        var settings = Build(options, ConsumerDefaults, options.Consumer);
+        settings.TryAdd("group.id", groupId);
+        return settings;
+    }
+
+    private static Dictionary<string, string> Build(KafkaOptions options, Dictionary<string, string> defaults, Dictionary<string, string> specific)
+    {
+        if (!options.IsConfigured)
+        {
+            throw new InvalidOperationException("Kafka:BootstrapServers is not set (option --kafka, or KAFKA_BOOTSTRAP_SERVERS).");
+        }
+
+        var settings = new Dictionary<string, string>(defaults, StringComparer.Ordinal)
+        {
+            ["bootstrap.servers"] = options.BootstrapServers!,
+        };
+        foreach (var (key, value) in options.Settings.Concat(specific))
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+}

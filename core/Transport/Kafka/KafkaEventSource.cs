@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Lambda.Core.Transport.Kafka;
+
+/// <summary>How a <see cref="KafkaEventSource"/> reads.</summary>
+/// <param name="GroupId">The consumer group, whose committed offsets say where reading resumes.</param>
+/// <param name="Topics">Logical topic names to read.</param>
+/// <param name="StopAtEnd">Read up to the end offsets seen at the start, then end (batch mode).</param>
+public sealed record KafkaSourceOptions(string GroupId, IReadOnlyList<string> Topics, bool StopAtEnd = false);
+
+/// <summary>
+/// Reads the log from Kafka with manual commits. Continuous reading subscribes with the consumer
+/// group; reading to the end assigns every partition directly, starting from the group's
+/// committed offsets, and stops at the high watermarks seen at the start.
+/// </summary>
+public sealed partial class KafkaEventSource : IEventSource
+{
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly KafkaOptions _options;
+    private readonly KafkaSourceOptions _source;
+    private readonly ILogger _logger;
+    private readonly IConsumer<string?, byte[]> _consumer;
+
+    public KafkaEventSource(KafkaOptions options, KafkaSourceOptions source, ILogger<KafkaEventSource> logger)
+    {
+        _options = options;
+        _source = source;
+        _logger = logger;
+        _consumer = new ConsumerBuilder<string?, byte[]>(KafkaClientSettings.ForConsumer(options, source.GroupId))
+            .SetErrorHandler((_, error) => LogClientError(error.Code, error.Reason))
+            .SetLogHandler((_, message) => LogLibrdkafka(message.Facility, message.Message))
+            .SetPartitionsAssignedHandler((_, partitions) => LogAssigned(string.Join(", ", partitions)))
+            .SetPartitionsRevokedHandler((_, partitions) => LogRevoked(string.Join(", ", partitions)))
+            .Build();
+    }
+
+    public async IAsyncEnumerable<ConsumedMessage> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // librdkafka's calls block; leave the caller's thread at once.
+        await Task.Yield();
+        var remaining = _source.StopAtEnd ? AssignAllUpToEnd() : null;
+        if (remaining is null)
+        {
+            _consumer.Subscribe(_source.Topics.Select(_options.PhysicalTopic));
+        }
+
+        while (remaining is null || remaining.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = _consumer.Consume(PollTimeout);
+            if (result is null || result.IsPartitionEOF)
+            {
+                continue;
+            }
+
+            var offset = result.Offset.Value;
+            if (remaining is not null)
+            {
+                if (!remaining.TryGetValue(result.TopicPartition, out var end) || offset >= end)
+                {
+                    continue;
+                }
+
+                if (offset + 1 >= end)
+                {
+                    remaining.Remove(result.TopicPartition);
+                }
+            }
+
+            yield return new ConsumedMessage(
+                _options.LogicalTopic(result.Topic),
+                result.Message.Key,
+                result.Message.Value,
+                new LogPosition(_options.LogicalTopic(result.Topic), result.Partition.Value.ToString(CultureInfo.InvariantCulture), offset, offset + 1));
+        }
+    }
+
+    public ValueTask CommitAsync(IEnumerable<LogPosition> positions, CancellationToken cancellationToken)
+    {
+        var offsets = positions
+            .GroupBy(p => (p.Topic, p.Partition))
+            .Select(g => new TopicPartitionOffset(
+                _options.PhysicalTopic(g.Key.Topic),
+                new Partition(int.Parse(g.Key.Partition, CultureInfo.InvariantCulture)),
+                new Offset(g.Max(p => p.Next))))
+            .ToList();
+        if (offsets.Count > 0)
+        {
+            _consumer.Commit(offsets);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _consumer.Close();
+        _consumer.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Assigns every partition of the topics and returns the end offset of each non-empty one.</summary>
+    private Dictionary<TopicPartition, long> AssignAllUpToEnd()
+    {
+        using var admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
+        var partitions = new List<TopicPartition>();
+        foreach (var topic in _source.Topics.Select(_options.PhysicalTopic))
+        {
+            var metadata = admin.GetMetadata(topic, MetadataTimeout);
+            var topicMetadata = metadata.Topics.Single(t => t.Topic == topic);
+            if (topicMetadata.Error.IsError)
+            {
+                // A topic nobody has written to yet holds nothing to read.
+                LogTopicMissing(topic, topicMetadata.Error.Reason);
+                continue;
+            }
+
+            partitions.AddRange(topicMetadata.Partitions.Select(p => new TopicPartition(topic, new Partition(p.PartitionId))));
+        }
+
+        var committed = partitions.Count == 0 ? [] : _consumer.Committed(partitions, MetadataTimeout);
+        var ends = new Dictionary<TopicPartition, long>();
+        var assignment = new List<TopicPartitionOffset>();
+        foreach (var partition in partitions)
+        {
+            var watermarks = _consumer.QueryWatermarkOffsets(partition, MetadataTimeout);
+            var start = committed.FirstOrDefault(c => c.TopicPartition == partition)?.Offset ?? Offset.Unset;
+            var startOffset = start == Offset.Unset ? watermarks.Low : start;
+            assignment.Add(new TopicPartitionOffset(partition, startOffset));
+            if (watermarks.High.Value > startOffset.Value)
+            {
+                ends[partition] = watermarks.High.Value;
+            }
+        }
+
+        _consumer.Assign(assignment);
+        return ends;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consumer: {Code} {Reason}")]
+    private partial void LogClientError(ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "librdkafka {Facility}: {Message}")]
+    private partial void LogLibrdkafka(string facility, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partitions assigned: {Partitions}")]
+    private partial void LogAssigned(string partitions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partitions revoked: {Partitions}")]
+    private partial void LogRevoked(string partitions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic} has nothing to read: {Reason}")]
+    private partial void LogTopicMissing(string topic, string reason);
+}
