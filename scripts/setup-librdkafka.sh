@@ -73,6 +73,7 @@ fi
 # 3. Serve it as a package from the repository's local source.
 mkdir -p "$feed"
 dotnet pack "$root/native/librdkafka.redist/librdkafka.redist.csproj" -c Release -o "$feed" --nologo -v quiet \
-  -p:RdKafkaLibrary="$library" -p:RdKafkaVersion=$version -p:RdKafkaPackageVersion=$package_version >/dev/null
+  -p:RdKafkaLibrary="$library" -p:RdKafkaVersion=$version -p:RdKafkaPackageVersion=$package_version \
+  >"$cache/pack.log" 2>&1 || { cat "$cache/pack.log"; fail "dotnet pack failed"; }
 rm -rf "$root/native/librdkafka.redist/bin" "$root/native/librdkafka.redist/obj"
 say "packed ${nupkg#"$root"/}"

@@ -14,7 +14,7 @@ internal static class KafkaClientSettings
         ["compression.type"] = "lz4",
         ["linger.ms"] = "5",
         // Only the error matters in a delivery report; skipping the rest saves a copy per message.
-        ["dotnet.producer.enable.delivery.report.fields"] = "none",
+        ["dotnet.producer.delivery.report.fields"] = "none",
     };
 
     /// <summary>We commit ourselves, after the output a message produced is durable.</summary>

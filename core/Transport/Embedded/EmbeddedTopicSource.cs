@@ -1,0 +1,110 @@
+using System.Runtime.CompilerServices;
+
+namespace Lambda.Core.Transport.Embedded;
+
+/// <summary>How an <see cref="EmbeddedTopicSource"/> reads.</summary>
+/// <param name="Consumer">Names the checkpoint file, like a Kafka consumer group.</param>
+/// <param name="Topics">Topics to read.</param>
+/// <param name="StopAtEnd">Read up to the segment lengths seen at the start, then end (batch mode).</param>
+public sealed record EmbeddedSourceOptions(string Consumer, IReadOnlyList<string> Topics, bool StopAtEnd = false)
+{
+    /// <summary>How often a continuous reader looks for new lines when it has read everything.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+}
+
+/// <summary>
+/// Reads the embedded log from the committed byte offsets on. Only complete lines are read: a line
+/// still being written (or torn by a crash) stays unread until its newline arrives.
+/// </summary>
+public sealed class EmbeddedTopicSource(TopicLayout layout, EmbeddedSourceOptions options) : IEventSource
+{
+    private const int ChunkSize = 256 * 1024;
+
+    private readonly string _checkpointPath = layout.CheckpointPath(options.Consumer);
+    private readonly Dictionary<string, TopicCheckpoint> _committed = EmbeddedCheckpointFile.Load(layout.CheckpointPath(options.Consumer));
+    private readonly SemaphoreSlim _commitGate = new(1, 1);
+
+    public async IAsyncEnumerable<ConsumedMessage> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // The end of the log "at the start", for batch reading: each segment's length now.
+        var ends = options.StopAtEnd
+            ? options.Topics.ToDictionary(t => t, t => layout.Segments(t).ToDictionary(s => s, s => new FileInfo(Path.Combine(layout.TopicDirectory(t), s)).Length))
+            : null;
+        var readers = options.Topics.ToDictionary(t => t, t => new TopicReader(layout, t, StartOf(t)));
+        try
+        {
+            while (true)
+            {
+                var progressed = false;
+                foreach (var (topic, reader) in readers)
+                {
+                    foreach (var message in reader.ReadAvailable(ends?[topic], ChunkSize))
+                    {
+                        progressed = true;
+                        yield return message;
+                    }
+                }
+
+                if (!progressed)
+                {
+                    if (ends is not null)
+                    {
+                        yield break;
+                    }
+
+                    await Task.Delay(options.PollInterval, cancellationToken).ConfigureAwait(false);
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+        finally
+        {
+            foreach (var reader in readers.Values)
+            {
+                reader.Dispose();
+            }
+        }
+    }
+
+    public async ValueTask CommitAsync(IEnumerable<LogPosition> positions, CancellationToken cancellationToken)
+    {
+        await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var changed = false;
+            foreach (var position in positions)
+            {
+                var place = new TopicCheckpoint(position.Partition, position.Next);
+                if (!_committed.TryGetValue(position.Topic, out var current) || place.CompareTo(current) > 0)
+                {
+                    _committed[position.Topic] = place;
+                    changed = true;
+                }
+            }
+
+            if (changed)
+            {
+                await EmbeddedCheckpointFile.SaveAsync(_checkpointPath, _committed, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _commitGate.Release();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _commitGate.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private TopicCheckpoint? StartOf(string topic)
+    {
+        lock (_committed)
+        {
+            return _committed.GetValueOrDefault(topic);
+        }
+    }
+}
