@@ -8,5 +8,5 @@ public sealed record AlertEvent : MarketEvent
     public required double ChangePercent { get; init; }
     public required double ThresholdPercent { get; init; }
 
-    public override string Topic => Topics.Alerts;
+    protected override string ContractTopic => Topics.Alerts;
 }

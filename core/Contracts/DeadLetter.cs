@@ -14,5 +14,5 @@ public sealed record DeadLetter : MarketEvent
 
     public required DateTimeOffset ReceivedAt { get; init; }
 
-    public override string Topic => Topics.DeadLetter;
+    protected override string ContractTopic => Topics.DeadLetter;
 }

@@ -25,5 +25,5 @@ public sealed record KlineEvent : MarketEvent
     public required long Trades { get; init; }
     public required bool IsClosed { get; init; }
 
-    public override string Topic => Topics.Klines;
+    protected override string ContractTopic => Topics.Klines;
 }

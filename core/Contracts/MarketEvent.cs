@@ -26,11 +26,14 @@ public abstract record MarketEvent
 
     /// <summary>The topic this kind of event lives on.</summary>
     [JsonIgnore]
-    public abstract string Topic { get; }
+    public string Topic => ContractTopic;
 
     /// <summary>The Kafka key that keeps one symbol's events ordered in one partition.</summary>
     [JsonIgnore]
     public string Key => EventKey.For(Exchange, Symbol);
+
+    /// <summary>Each contract names its topic; protected so that it is never serialized.</summary>
+    protected abstract string ContractTopic { get; }
 }
 
 /// <summary>The message key of DESIGN.md: <c>{exchange}:{symbol}</c>.</summary>

@@ -19,5 +19,5 @@ public sealed record TickerEvent : MarketEvent
     /// <summary>Processing time (when we built the event), ISO 8601 UTC.</summary>
     public required DateTimeOffset Timestamp { get; init; }
 
-    public override string Topic => Topics.Prices;
+    protected override string ContractTopic => Topics.Prices;
 }

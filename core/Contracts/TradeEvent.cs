@@ -12,5 +12,5 @@ public sealed record TradeEvent : MarketEvent
 
     public required bool IsBuyerMaker { get; init; }
 
-    public override string Topic => Topics.Trades;
+    protected override string ContractTopic => Topics.Trades;
 }
