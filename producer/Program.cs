@@ -1,1 +1,3 @@
-return 0;
+using Lambda.Producer.Commands;
+
+return await ProducerCommand.Build().Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -58,7 +58,7 @@ public sealed class EventValidator(EventValidatorOptions options, TimeProvider c
             return ValidationResult.Valid;
         }
 
-        if (!IsSymbol(e.Symbol))
+        if (!SymbolFormat.IsValid(e.Symbol))
         {
             return ValidationResult.Broke("symbol.format", $"symbol '{e.Symbol}' is not upper-case letters and digits");
         }
@@ -156,24 +156,6 @@ public sealed class EventValidator(EventValidatorOptions options, TimeProvider c
 
     private static ValidationResult Finite(string field, double value) =>
         double.IsFinite(value) ? ValidationResult.Valid : ValidationResult.Broke($"{field}.finite", $"{field} is {F(value)}");
-
-    private static bool IsSymbol(string symbol)
-    {
-        if (symbol.Length is 0 or > 32)
-        {
-            return false;
-        }
-
-        foreach (var c in symbol)
-        {
-            if (!char.IsAsciiLetterUpper(c) && !char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     private static string F(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

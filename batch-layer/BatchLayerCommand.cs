@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Lambda.Core.CommandLine;
+using Lambda.Core.Contracts;
+
+namespace Lambda.BatchLayer;
+
+/// <summary>The batch layer's command line: <c>import</c>, <c>backfill</c>, <c>archive</c>, <c>build</c>.</summary>
+public static class BatchLayerCommand
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Lambda batch layer: the immutable master dataset (master/) and batch views recomputed from it (views/batch/).");
+        root.Options.Add(CommonOptions.DataDir());
+        root.Options.Add(CommonOptions.Kafka());
+
+        var paths = new Argument<string[]>("PATH") { Description = "Files, folders or globs: Binance dumps (CSV or .zip) or simple OHLCV CSVs", Arity = ArgumentArity.OneOrMore };
+        var import = new Command("import", "Import klines history into the master dataset (idempotent).")
+        {
+            paths,
+            new Option<string?>("--symbol") { Description = "Symbol of files whose name does not say" },
+            new Option<string>("--exchange") { Description = "Exchange of the data", DefaultValueFactory = _ => Exchanges.Binance },
+            new Option<string?>("--interval") { Description = "Interval of files that do not say (inferred from timestamps otherwise)" },
+            new Option<bool>("--allow-bad-rows") { Description = "Exit 0 even when rows were rejected" },
+        };
+        import.SetPlanned("importing history", issue: 6);
+
+        var symbols = new Option<string>("--symbols") { Description = "Comma-separated symbols", Required = true };
+        var backfill = new Command("backfill", "Fetch klines from the Binance REST API into the master dataset.")
+        {
+            symbols,
+            new Option<string>("--interval") { Description = "Kline interval", DefaultValueFactory = _ => "1d" },
+            CommonOptions.Day("--from", "First UTC day to fetch"),
+            CommonOptions.Day("--to", "Last UTC day to fetch"),
+        };
+        backfill.SetPlanned("the REST backfill", issue: 6);
+
+        var archive = new Command("archive", "Copy closed kline events from the event log into the master dataset.");
+        archive.SetPlanned("archiving the stream", issue: 6);
+
+        var build = new Command("build", "Recompute the batch views from the master dataset.")
+        {
+            CommonOptions.Day("--until", "Batch horizon: the last UTC day the batch views cover"),
+        };
+        build.SetPlanned("building the batch views", issue: 6);
+
+        root.Subcommands.Add(import);
+        root.Subcommands.Add(backfill);
+        root.Subcommands.Add(archive);
+        root.Subcommands.Add(build);
+        return root;
+    }
+}

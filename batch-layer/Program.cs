@@ -1,0 +1,3 @@
+using Lambda.BatchLayer;
+
+return await BatchLayerCommand.Build().Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,26 @@
+using Lambda.Core.Transport.Embedded;
+using Lambda.Core.Transport.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Lambda.Core.Transport;
+
+/// <summary>
+/// Chooses the event log's transport: Kafka whenever a bootstrap server is configured, otherwise
+/// the embedded topic files under the data directory.
+/// </summary>
+public static class EventLog
+{
+    public static IEventSink CreateSink(KafkaOptions kafka, string dataDirectory, ILoggerFactory loggers, TimeProvider clock) =>
+        kafka.IsConfigured
+            ? new KafkaEventSink(kafka, loggers.CreateLogger<KafkaEventSink>())
+            : new EmbeddedTopicSink(new TopicLayout(dataDirectory), clock, loggers.CreateLogger<EmbeddedTopicSink>());
+
+    /// <param name="consumer">The Kafka consumer group, or the embedded reader's checkpoint name.</param>
+    public static IEventSource CreateSource(KafkaOptions kafka, string dataDirectory, string consumer, IReadOnlyList<string> topics, bool stopAtEnd, ILoggerFactory loggers) =>
+        kafka.IsConfigured
+            ? new KafkaEventSource(kafka, new KafkaSourceOptions(consumer, topics, stopAtEnd), loggers.CreateLogger<KafkaEventSource>())
+            : new EmbeddedTopicSource(new TopicLayout(dataDirectory), new EmbeddedSourceOptions(consumer, topics, stopAtEnd));
+
+    public static string Describe(KafkaOptions kafka, string dataDirectory) =>
+        kafka.IsConfigured ? $"Kafka at {kafka.BootstrapServers}" : $"embedded log in {Path.Combine(Path.GetFullPath(dataDirectory), "topics")}";
+}

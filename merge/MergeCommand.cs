@@ -1,0 +1,32 @@
+using System.CommandLine;
+using Lambda.Core.CommandLine;
+
+namespace Lambda.Merge;
+
+/// <summary>The serving layer's command line: <c>merge</c> and <c>merge show FILE.parquet</c>.</summary>
+public static class MergeCommand
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Lambda merge (serving layer): batch views win for complete days, speed views fill the rest → views/serving/.");
+        root.Options.Add(CommonOptions.DataDir());
+        root.SetPlanned("writing the serving view", issue: 7);
+
+        var file = new Argument<FileInfo>("FILE") { Description = "A Parquet file" };
+        file.AcceptExistingOnly();
+        var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "csv", "json");
+        var limit = new Option<int>("--limit") { Description = "At most this many rows", DefaultValueFactory = _ => 50 };
+        limit.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError("--limit must be zero or more");
+            }
+        });
+        var show = new Command("show", "Print a Parquet file's schema and rows.") { file, format, limit };
+        show.SetPlanned("reading Parquet", issue: 4);
+        root.Subcommands.Add(show);
+        return root;
+    }
+}

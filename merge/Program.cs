@@ -1,0 +1,3 @@
+using Lambda.Merge;
+
+return await MergeCommand.Build().Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Globalization;
+using Lambda.Core.CommandLine;
+using Lambda.Core.Contracts;
+
+namespace Lambda.Producer.Commands;
+
+/// <summary>The producer's command line: <c>producer run</c> (live) and <c>producer replay FILE…</c>.</summary>
+public static class ProducerCommand
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Lambda producer: exchange market data → normalize → validate → event log (Kafka or embedded topic files).");
+        root.Options.Add(CommonOptions.DataDir());
+        root.Options.Add(CommonOptions.Kafka());
+        root.Subcommands.Add(RunCommand.Build());
+        root.Subcommands.Add(ReplayCommand.Build());
+        return root;
+    }
+
+    /// <summary><c>1</c>, <c>10</c>, any positive speed-up, or <c>max</c> (null: no waiting).</summary>
+    internal static Option<double?> Speed() => new("--speed")
+    {
+        Description = "Replay speed: 1 (as recorded), 10 (ten times faster), any positive number, or max",
+        HelpName = "1|10|max",
+        DefaultValueFactory = _ => null,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (text == "max")
+            {
+                return null;
+            }
+
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var speed) && speed > 0 && double.IsFinite(speed))
+            {
+                return speed;
+            }
+
+            result.AddError($"--speed '{text}' must be a positive number or 'max'");
+            return null;
+        },
+    };
+
+    internal static Option<string> Exchange(bool allowAll)
+    {
+        var option = new Option<string>("--exchange")
+        {
+            Description = allowAll ? "Exchange to connect to" : "Exchange of input that does not say",
+            DefaultValueFactory = _ => Exchanges.Binance,
+        };
+        option.AcceptOnlyFromAmong(allowAll ? [.. Exchanges.All, "all"] : [.. Exchanges.All]);
+        return option;
+    }
+
+    internal static Option<string?> Interval()
+    {
+        var option = new Option<string?>("--interval") { Description = "Kline interval (1m, 4h, 1d…) of CSVs that do not say; inferred from the timestamps otherwise" };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string?>();
+            if (value is not null && !KlineIntervals.TryGetLength(value, out _))
+            {
+                result.AddError($"--interval '{value}' is not one of {string.Join(", ", KlineIntervals.All)}");
+            }
+        });
+        return option;
+    }
+
+    internal static Option<string?> Symbol()
+    {
+        var option = new Option<string?>("--symbol") { Description = "Symbol (e.g. BTCUSDT) of CSVs whose name does not say" };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string?>();
+            if (value is not null && !SymbolFormat.IsValid(value))
+            {
+                result.AddError($"--symbol '{value}' must be upper-case letters and digits, e.g. BTCUSDT");
+            }
+        });
+        return option;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text;
+using Lambda.Core.Contracts;
+using Lambda.Core.Transport;
+using Lambda.Core.Validation;
+using Lambda.Producer.Normalization;
+
+namespace Lambda.Producer.Pipeline;
+
+/// <summary>
+/// The producer's path for every input, live or replayed: normalizer → validator → sinks. Input
+/// that fails is dead-lettered with its reason and counted, never dropped and never fatal.
+/// One pipeline serves one connector's frames in order (it is not thread-safe).
+/// </summary>
+public sealed class IngestPipeline(EventValidator validator, IReadOnlyList<IEventSink> sinks, IngestStatistics statistics, TimeProvider clock)
+{
+    private readonly List<MarketEvent> _normalized = [];
+
+    public IngestStatistics Statistics => statistics;
+
+    /// <summary>One raw frame from an exchange connection (or a capture of one).</summary>
+    public async ValueTask AcceptFrameAsync(ReadOnlyMemory<byte> frame, IFrameNormalizer normalizer, string exchange, string source, CancellationToken cancellationToken)
+    {
+        statistics.RecordFrame();
+        _normalized.Clear();
+        var outcome = normalizer.Normalize(frame.Span, source, _normalized);
+        switch (outcome.Kind)
+        {
+            case FrameKind.Ignored:
+                statistics.RecordIgnored();
+                return;
+            case FrameKind.Malformed:
+                await DeadLetterAsync(exchange, "", source, "malformed", outcome.Reason ?? "malformed frame", frame, cancellationToken).ConfigureAwait(false);
+                return;
+        }
+
+        foreach (var marketEvent in _normalized)
+        {
+            await AcceptEventAsync(marketEvent, frame, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>An event made directly from input (e.g. a klines CSV row), with that input for the dead letter.</summary>
+    public async ValueTask AcceptEventAsync(MarketEvent marketEvent, ReadOnlyMemory<byte> raw, CancellationToken cancellationToken)
+    {
+        var result = validator.Validate(marketEvent);
+        if (!result.IsValid)
+        {
+            await DeadLetterAsync(marketEvent.Exchange, marketEvent.Symbol, marketEvent.Source, result.Rule!, result.ToString(), raw, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await PublishAsync(marketEvent, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Input that never became an event (a CSV row that does not parse).</summary>
+    public ValueTask RejectAsync(string exchange, string symbol, string source, string reason, ReadOnlyMemory<byte> raw, CancellationToken cancellationToken) =>
+        DeadLetterAsync(exchange, symbol, source, "malformed", reason, raw, cancellationToken);
+
+    private async ValueTask DeadLetterAsync(string exchange, string symbol, string source, string rule, string reason, ReadOnlyMemory<byte> raw, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        statistics.RecordDeadLetter(rule);
+        await PublishAsync(new DeadLetter
+        {
+            Exchange = Exchanges.All.Contains(exchange) ? exchange : Exchanges.Binance,
+            Symbol = symbol,
+            EventTime = now.ToUnixTimeMilliseconds(),
+            Source = source,
+            Reason = reason,
+            Raw = Encoding.UTF8.GetString(raw.Span),
+            ReceivedAt = now,
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask PublishAsync(MarketEvent marketEvent, CancellationToken cancellationToken)
+    {
+        statistics.RecordEvent(marketEvent);
+        foreach (var sink in sinks)
+        {
+            await sink.PublishAsync(marketEvent, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Lambda.SpeedLayer;
+
+return await SpeedLayerCommand.Build().Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Lambda.Core.CommandLine;
+using Lambda.Core.Contracts;
+
+namespace Lambda.SpeedLayer;
+
+/// <summary>The speed layer's command line: <c>stream</c> (continuous) and <c>batch</c> (demo mode).</summary>
+public static class SpeedLayerCommand
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Lambda speed layer: event-time windows over the event log → speed views (Parquet) under views/speed/.");
+        root.Options.Add(CommonOptions.DataDir());
+        root.Options.Add(CommonOptions.Kafka());
+
+        var stream = new Command("stream", "Consume the event log continuously; write each closed window and refresh the live view of the current one.");
+        AddWindowOptions(stream);
+        stream.Options.Add(CommonOptions.Duration("--refresh", "How often the live view of the current window is rewritten", TimeSpan.FromSeconds(5)));
+        stream.SetPlanned("the continuous speed layer", issue: 5);
+
+        var batch = new Command("batch", "Demo mode: read the log from the start (or --from) to its end as of now, aggregate, write every window, print them and exit.");
+        AddWindowOptions(batch);
+        batch.Options.Add(CommonOptions.Day("--from", "Read events from this UTC day on"));
+        batch.SetPlanned("the batch (demo) mode of the speed layer", issue: 5);
+
+        root.Subcommands.Add(stream);
+        root.Subcommands.Add(batch);
+        return root;
+    }
+
+    private static void AddWindowOptions(Command command)
+    {
+        command.Options.Add(CommonOptions.Duration("--window", "Tumbling window length (event time)", TimeSpan.FromDays(1)));
+        command.Options.Add(CommonOptions.Duration("--lateness", "Allowed lateness: the watermark trails the latest event time by this much", TimeSpan.FromMinutes(10), allowZero: true));
+        var topics = new Option<string>("--topics") { Description = "Topics to aggregate: crypto-klines, crypto-trades, crypto-prices", DefaultValueFactory = _ => Topics.Klines };
+        topics.Validators.Add(result =>
+        {
+            foreach (var topic in CommonOptions.SplitList(result.GetValueOrDefault<string>()).Where(t => t is not (Topics.Klines or Topics.Trades or Topics.Prices)))
+            {
+                result.AddError($"--topics: '{topic}' is not one of {Topics.Klines}, {Topics.Trades}, {Topics.Prices}");
+            }
+        });
+        command.Options.Add(topics);
+        command.Options.Add(new Option<string>("--group") { Description = "Consumer group (Kafka) or checkpoint name (embedded)", DefaultValueFactory = _ => "speed-layer" });
+    }
+}
