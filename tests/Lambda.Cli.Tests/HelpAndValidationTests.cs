@@ -26,7 +26,7 @@ public sealed class HelpAndValidationTests
 
     public static TheoryData<string, string[], string> Rejected() => new()
     {
-        { "producer", ["replay"], "FILE" },
+        { "producer", ["replay"], "Required argument missing for command: 'replay'" },
         { "producer", ["replay", "/no/such/file.csv"], "/no/such/file.csv" },
         { "producer", ["replay", "x", "--speed", "fast"], "--speed 'fast' must be a positive number or 'max'" },
         { "producer", ["replay", "x", "--speed", "0"], "--speed '0'" },
@@ -42,7 +42,7 @@ public sealed class HelpAndValidationTests
         { "speed-layer", ["stream", "--window", "0s"], "--window '0s' is not a positive duration" },
         { "speed-layer", ["batch", "--lateness", "soon"], "--lateness 'soon'" },
         { "speed-layer", ["batch", "--topics", "crypto-klines,nope"], "--topics: 'nope'" },
-        { "batch-layer", ["import"], "PATH" },
+        { "batch-layer", ["import"], "Required argument missing for command: 'import'" },
         { "batch-layer", ["backfill", "--interval", "1d"], "--symbols" },
         { "batch-layer", ["build", "--until", "yesterday"], "--until 'yesterday'" },
         { "merge", ["show", "/no/such.parquet"], "/no/such.parquet" },

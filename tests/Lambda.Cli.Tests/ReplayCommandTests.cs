@@ -41,7 +41,7 @@ public sealed class ReplayCommandTests : IDisposable
     [Fact]
     public async Task Replaying_the_real_capture_keeps_klines_and_trades_and_skips_order_books()
     {
-        var lines = File.ReadAllLines(Sample("cryptofeed-capture-BINANCE.ws.1.0.txt")).Skip(1).ToList();
+        var lines = File.ReadAllLines(Sample("cryptofeed-capture-BINANCE.ws.1.0.txt")).Skip(1).Where(l => l.Length > 0).ToList();
         var klineFrames = lines.Count(l => l.Contains("\"e\":\"kline\"", StringComparison.Ordinal));
         var tradeFrames = lines.Count(l => l.Contains("\"e\":\"aggTrade\"", StringComparison.Ordinal));
 
