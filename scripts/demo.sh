@@ -25,7 +25,7 @@ bin() { echo "$root/artifacts/bin/$1/release/$2"; }
 
 step "Building (first time: also builds librdkafka, about two minutes)"
 "$root/scripts/setup-librdkafka.sh" >/dev/null
-dotnet build "$root/Lambda.sln" -c Release --nologo -v quiet -clp:NoSummary
+dotnet build "$root/producer/Lambda.Producer.csproj" -c Release --nologo -v quiet -clp:NoSummary
 producer=$(bin Lambda.Producer producer)
 
 if $live; then

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Contracts;
+using Lambda.Producer.Replay;
 
 namespace Lambda.Producer.Commands;
 
@@ -18,27 +18,22 @@ public static class ProducerCommand
         return root;
     }
 
-    /// <summary><c>1</c>, <c>10</c>, any positive speed-up, or <c>max</c> (null: no waiting).</summary>
-    internal static Option<double?> Speed() => new("--speed")
+    /// <summary><c>1</c>, <c>10</c>, any positive speed-up, or <c>max</c>.</summary>
+    internal static Option<ReplaySpeed> Speed() => new("--speed")
     {
         Description = "Replay speed: 1 (as recorded), 10 (ten times faster), any positive number, or max",
         HelpName = "1|10|max",
-        DefaultValueFactory = _ => null,
+        DefaultValueFactory = _ => ReplaySpeed.Max,
         CustomParser = result =>
         {
             var text = result.Tokens.Single().Value;
-            if (text == "max")
-            {
-                return null;
-            }
-
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var speed) && speed > 0 && double.IsFinite(speed))
+            if (ReplaySpeed.TryParse(text, out var speed))
             {
                 return speed;
             }
 
             result.AddError($"--speed '{text}' must be a positive number or 'max'");
-            return null;
+            return ReplaySpeed.Max;
         },
     };
 

@@ -34,7 +34,7 @@ internal static class ReplayCommand
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             parseResult,
-            new ReplayOptions(parseResult.GetRequiredValue(files), parseResult.GetValue(speed), parseResult.GetRequiredValue(exchange),
+            new ReplayOptions(parseResult.GetRequiredValue(files), parseResult.GetRequiredValue(speed), parseResult.GetRequiredValue(exchange),
                 parseResult.GetValue(symbol), parseResult.GetValue(interval), parseResult.GetValue(from)),
             cancellationToken));
         return command;

@@ -4,14 +4,14 @@ namespace Lambda.Producer.Replay;
 /// Spaces replayed input as it was spaced when recorded, divided by the speed-up; without a speed
 /// (<c>--speed max</c>) it never waits.
 /// </summary>
-public sealed class ReplayPacer(double? speed, TimeProvider clock)
+public sealed class ReplayPacer(ReplaySpeed speed, TimeProvider clock)
 {
     private long? _firstInputMs;
     private long _startTimestamp;
 
     public async ValueTask WaitForAsync(long inputTimeMs, CancellationToken cancellationToken)
     {
-        if (speed is null)
+        if (speed.Factor is not { } factor)
         {
             return;
         }
@@ -23,7 +23,7 @@ public sealed class ReplayPacer(double? speed, TimeProvider clock)
             return;
         }
 
-        var due = TimeSpan.FromMilliseconds((inputTimeMs - _firstInputMs.Value) / speed.Value);
+        var due = TimeSpan.FromMilliseconds((inputTimeMs - _firstInputMs.Value) / factor);
         var wait = due - clock.GetElapsedTime(_startTimestamp);
         if (wait > TimeSpan.Zero)
         {

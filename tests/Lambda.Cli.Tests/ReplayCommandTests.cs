@@ -45,7 +45,7 @@ public sealed class ReplayCommandTests : IDisposable
         var klineFrames = lines.Count(l => l.Contains("\"e\":\"kline\"", StringComparison.Ordinal));
         var tradeFrames = lines.Count(l => l.Contains("\"e\":\"aggTrade\"", StringComparison.Ordinal));
 
-        var run = await CommandRun.InvokeAsync(ProducerCommand.Build(), "--data-dir", _dataDir, "replay", Sample("cryptofeed-capture-BINANCE.ws.1.0.txt"));
+        var run = await CommandRun.InvokeAsync(ProducerCommand.Build(), "--data-dir", _dataDir, "replay", Sample("cryptofeed-capture-BINANCE.ws.1.0.txt"), "--speed", "max");
 
         run.ExitCode.Should().Be(0, run.Error + run.Output);
         Read<KlineEvent>(Topics.Klines).Should().HaveCount(klineFrames);
@@ -67,7 +67,7 @@ public sealed class ReplayCommandTests : IDisposable
             "2026-01-01T03:00:00Z,-5,14,11,13,300",
         ]);
 
-        var run = await CommandRun.InvokeAsync(ProducerCommand.Build(), "--data-dir", _dataDir, "replay", csv);
+        var run = await CommandRun.InvokeAsync(ProducerCommand.Build(), "--data-dir", _dataDir, "replay", csv, "--speed", "1000000");
 
         run.ExitCode.Should().Be(0, run.Error + run.Output);
         Read<KlineEvent>(Topics.Klines).Select(k => k.Close).Should().Equal(11, 13);
