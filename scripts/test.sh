@@ -11,7 +11,7 @@ cd "$root"
 # A real Apache Kafka broker for the integration suite, unless one is named already.
 if [ -z "${LAMBDA_TEST_KAFKA_BOOTSTRAP:-}" ]; then
   eval "$("$root/scripts/kafka-test-broker.sh" start)"
-  trap '"$root/scripts/kafka-test-broker.sh" stop' EXIT
+  trap '"$root/scripts/kafka-test-broker.sh" stop 2>/dev/null' EXIT
 fi
 
 dotnet build Lambda.sln -c Release --nologo -v quiet -clp:NoSummary -warnaserror
