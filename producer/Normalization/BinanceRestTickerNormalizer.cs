@@ -35,7 +35,7 @@ public sealed class BinanceRestTickerNormalizer(TimeProvider clock) : IFrameNorm
             reader.Read();
             if (reader.TokenType == JsonTokenType.StartObject)
             {
-                if (TryMapNext(frame, ref reader, source, now, tickers) is { } problem)
+                if (ReadTicker(ref reader, source, now, tickers) is { } problem)
                 {
                     return FrameOutcome.Malformed(problem);
                 }
@@ -49,7 +49,7 @@ public sealed class BinanceRestTickerNormalizer(TimeProvider clock) : IFrameNorm
                         return FrameOutcome.Malformed($"element {index}: not an object");
                     }
 
-                    if (TryMapNext(frame, ref reader, source, now, tickers) is { } problem)
+                    if (ReadTicker(ref reader, source, now, tickers) is { } problem)
                     {
                         return FrameOutcome.Malformed($"element {index}: {problem}");
                     }
@@ -60,10 +60,7 @@ public sealed class BinanceRestTickerNormalizer(TimeProvider clock) : IFrameNorm
                 return FrameOutcome.Malformed("body is neither a ticker object nor an array of them");
             }
 
-            if (reader.Read())
-            {
-                throw new JsonException("content after the JSON value");
-            }
+            JsonFields.EnsureEnd(ref reader);
         }
         catch (JsonException ex)
         {
@@ -83,44 +80,62 @@ public sealed class BinanceRestTickerNormalizer(TimeProvider clock) : IFrameNorm
         return FrameOutcome.Events;
     }
 
-    /// <summary>Maps the object the reader stands on and moves past it; returns the problem, or null when mapped.</summary>
-    private static string? TryMapNext(ReadOnlySpan<byte> frame, ref Utf8JsonReader reader, string source, DateTimeOffset now, List<MarketEvent> tickers)
+    /// <summary>Reads the ticker object the reader stands on, to its end; returns the problem, or null when added.</summary>
+    private static string? ReadTicker(ref Utf8JsonReader reader, string source, DateTimeOffset now, List<MarketEvent> tickers)
     {
-        var start = (int)reader.TokenStartIndex;
-        reader.Skip();
-        var json = frame[start..(int)reader.BytesConsumed];
+        string? symbol = null, errorMessage = null;
+        double? change = null, changePercent = null, last = null, open = null, high = null, low = null, volume = null, quoteVolume = null;
+        long? count = null, closeTime = null, errorCode = null;
+        string? problem = null;
+        while (problem is null && JsonFields.NextProperty(ref reader))
+        {
+            problem = reader.ValueTextEquals("symbol"u8) ? JsonFields.String(ref reader, "symbol", ref symbol)
+                : reader.ValueTextEquals("lastPrice"u8) ? JsonFields.Double(ref reader, "lastPrice", ref last)
+                : reader.ValueTextEquals("openPrice"u8) ? JsonFields.Double(ref reader, "openPrice", ref open)
+                : reader.ValueTextEquals("highPrice"u8) ? JsonFields.Double(ref reader, "highPrice", ref high)
+                : reader.ValueTextEquals("lowPrice"u8) ? JsonFields.Double(ref reader, "lowPrice", ref low)
+                : reader.ValueTextEquals("volume"u8) ? JsonFields.Double(ref reader, "volume", ref volume)
+                : reader.ValueTextEquals("quoteVolume"u8) ? JsonFields.Double(ref reader, "quoteVolume", ref quoteVolume)
+                : reader.ValueTextEquals("priceChange"u8) ? JsonFields.Double(ref reader, "priceChange", ref change)
+                : reader.ValueTextEquals("priceChangePercent"u8) ? JsonFields.Double(ref reader, "priceChangePercent", ref changePercent)
+                : reader.ValueTextEquals("count"u8) ? JsonFields.Int64(ref reader, "count", ref count)
+                : reader.ValueTextEquals("closeTime"u8) ? JsonFields.Int64(ref reader, "closeTime", ref closeTime)
+                // An error body instead of a ticker: {"code":-1121,"msg":"Invalid symbol."}.
+                : reader.ValueTextEquals("code"u8) ? JsonFields.Int64(ref reader, "code", ref errorCode)
+                : reader.ValueTextEquals("msg"u8) ? JsonFields.String(ref reader, "msg", ref errorMessage)
+                : JsonFields.Skip(ref reader);
+        }
 
-        if (!PayloadReader.TryRead(json, NormalizationJsonContext.Default.BinanceRestTickerPayload, out var p, out var problem))
+        if (problem is null && symbol is null && errorCode is { } code)
+        {
+            return $"error response {code}: {errorMessage}";
+        }
+
+        problem ??= JsonFields.FirstMissing(
+            (symbol is not null, "symbol"), (change.HasValue, "priceChange"), (changePercent.HasValue, "priceChangePercent"),
+            (last.HasValue, "lastPrice"), (open.HasValue, "openPrice"), (high.HasValue, "highPrice"), (low.HasValue, "lowPrice"),
+            (volume.HasValue, "volume"), (quoteVolume.HasValue, "quoteVolume"), (count.HasValue, "count"), (closeTime.HasValue, "closeTime"));
+        if (problem is not null)
         {
             return problem;
         }
 
-        if (p.Symbol is null && p.Code is { } code)
-        {
-            return $"error response {code}: {p.Message}";
-        }
-
-        if (p.FirstMissingField() is { } missing)
-        {
-            return PayloadReader.Missing(missing);
-        }
-
-        // GetValueOrDefault() after FirstMissingField() proved every value present.
+        // GetValueOrDefault() and ! follow the FirstMissing check that proved every value present.
         tickers.Add(new TickerEvent
         {
             Exchange = Exchanges.Binance,
-            Symbol = Symbols.ToContract(p.Symbol!),
-            EventTime = p.CloseTime.GetValueOrDefault(),
+            Symbol = Symbols.ToContract(symbol!),
+            EventTime = closeTime.GetValueOrDefault(),
             Source = source,
-            Price = p.LastPrice.GetValueOrDefault(),
-            Open = p.OpenPrice.GetValueOrDefault(),
-            High = p.HighPrice.GetValueOrDefault(),
-            Low = p.LowPrice.GetValueOrDefault(),
-            Volume = p.Volume.GetValueOrDefault(),
-            QuoteVolume = p.QuoteVolume.GetValueOrDefault(),
-            NumberTrades = p.Count.GetValueOrDefault(),
-            PriceChange = p.PriceChange.GetValueOrDefault(),
-            PriceChangePercent = p.PriceChangePercent.GetValueOrDefault(),
+            Price = last.GetValueOrDefault(),
+            Open = open.GetValueOrDefault(),
+            High = high.GetValueOrDefault(),
+            Low = low.GetValueOrDefault(),
+            Volume = volume.GetValueOrDefault(),
+            QuoteVolume = quoteVolume.GetValueOrDefault(),
+            NumberTrades = count.GetValueOrDefault(),
+            PriceChange = change.GetValueOrDefault(),
+            PriceChangePercent = changePercent.GetValueOrDefault(),
             Timestamp = now,
         });
         return null;

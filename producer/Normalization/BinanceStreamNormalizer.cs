@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Unicode;
 using Lambda.Core.Contracts;
 
@@ -9,11 +10,14 @@ namespace Lambda.Producer.Normalization;
 /// <c>trade</c> and <c>aggTrade</c> → <see cref="TradeEvent"/>. Depth, bookTicker, replies to requests and
 /// connection events are <see cref="FrameKind.Ignored"/>.
 /// </summary>
+/// <remarks>
+/// One pass of <see cref="Utf8JsonReader"/> over the frame both checks its syntax and reads the payload: a copy of
+/// the reader looks ahead for the payload's <c>e</c> (its first field in practice), then the payload is read in
+/// place. No DOM, no reflection, and no second pass over the payload.
+/// </remarks>
 /// <param name="clock">Stamps a ticker's processing time (<see cref="TickerEvent.Timestamp"/>).</param>
 public sealed class BinanceStreamNormalizer(TimeProvider clock) : IFrameNormalizer
 {
-    private static readonly NormalizationJsonContext Json = NormalizationJsonContext.Default;
-
     public BinanceStreamNormalizer() : this(TimeProvider.System)
     {
     }
@@ -28,140 +32,254 @@ public sealed class BinanceStreamNormalizer(TimeProvider clock) : IFrameNormaliz
             return FrameOutcome.Malformed(FrameOutcome.NotUtf8);
         }
 
-        if (!BinanceFrameScanner.TryLocateEvent(frame, out var type, out var range, out var verdict))
+        FrameOutcome outcome;
+        MarketEvent? marketEvent;
+        try
         {
-            return verdict;
+            outcome = Read(frame, source, out marketEvent);
+        }
+        catch (JsonException ex)
+        {
+            return FrameOutcome.Malformed("invalid JSON: " + ex.Message);
         }
 
-        var payload = frame[range];
-        return type switch
+        // Added only now that the whole frame, to its last byte, proved to be good JSON.
+        if (marketEvent is not null)
         {
-            BinanceEventType.Ticker => Ticker(payload, source, output),
-            BinanceEventType.Kline => Kline(payload, source, output),
-            BinanceEventType.Trade => Trade(payload, source, output),
-            BinanceEventType.AggTrade => AggTrade(payload, source, output),
-            _ => FrameOutcome.Ignored("payload without event type"),
-        };
+            output.Add(marketEvent);
+        }
+
+        return outcome;
     }
 
-    // In the mappings below, GetValueOrDefault() follows a FirstMissingField() check that proved every value present.
-    private FrameOutcome Ticker(ReadOnlySpan<byte> json, string source, ICollection<MarketEvent> output)
+    private FrameOutcome Read(ReadOnlySpan<byte> frame, string source, out MarketEvent? marketEvent)
     {
-        if (!PayloadReader.TryRead(json, Json.BinanceTickerPayload, out var p, out var problem))
+        marketEvent = null;
+        var reader = new Utf8JsonReader(frame);
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
-            return FrameOutcome.Malformed(problem);
+            var isArray = reader.TokenType == JsonTokenType.StartArray;
+            reader.Skip();
+            JsonFields.EnsureEnd(ref reader);
+
+            // Arrays are the all-market streams (!miniTicker@arr…), which we do not subscribe to.
+            return isArray ? FrameOutcome.Ignored("array payload") : FrameOutcome.Malformed("frame is not a JSON object");
         }
 
-        if (p.FirstMissingField() is { } missing)
+        // A raw stream's frame is the payload itself.
+        var lookahead = reader;
+        var root = LookAhead(ref lookahead, stopAtEnvelope: true);
+        if (root.Type != BinanceEventType.None)
         {
-            return FrameOutcome.Malformed(PayloadReader.Missing(missing));
+            var problem = BinancePayloads.Read(root.Type, ref reader, source, clock, out marketEvent);
+            if (problem is not null)
+            {
+                return FrameOutcome.Malformed(problem);
+            }
+
+            JsonFields.EnsureEnd(ref reader);
+            return FrameOutcome.Events;
         }
 
-        output.Add(new TickerEvent
-        {
-            Exchange = Exchanges.Binance,
-            Symbol = Symbols.ToContract(p.Symbol!),
-            EventTime = p.EventTime.GetValueOrDefault(),
-            Source = source,
-            Price = p.LastPrice.GetValueOrDefault(),
-            Open = p.OpenPrice.GetValueOrDefault(),
-            High = p.HighPrice.GetValueOrDefault(),
-            Low = p.LowPrice.GetValueOrDefault(),
-            Volume = p.Volume.GetValueOrDefault(),
-            QuoteVolume = p.QuoteVolume.GetValueOrDefault(),
-            NumberTrades = p.NumberTrades.GetValueOrDefault(),
-            PriceChange = p.PriceChange.GetValueOrDefault(),
-            PriceChangePercent = p.PriceChangePercent.GetValueOrDefault(),
-            Timestamp = clock.GetUtcNow(),
-        });
-        return FrameOutcome.Events;
+        return ReadEnvelope(ref reader, source, out marketEvent);
     }
 
-    private static FrameOutcome Kline(ReadOnlySpan<byte> json, string source, ICollection<MarketEvent> output)
+    /// <summary>A combined-stream envelope, or any other object: a reply, a connection event, a foreign payload.</summary>
+    private FrameOutcome ReadEnvelope(ref Utf8JsonReader reader, string source, out MarketEvent? marketEvent)
     {
-        if (!PayloadReader.TryRead(json, Json.BinanceKlinePayload, out var p, out var problem))
+        marketEvent = null;
+        var top = default(EventType);
+        var data = default(EventType);
+        var wrapped = default(EventType);
+        var dataKind = JsonTokenType.None;
+        var streamType = BinanceEventType.None;
+        string? streamLabel = null;
+        var isReply = false;
+        var isError = false;
+        string? errorMessage = null;
+
+        while (JsonFields.NextProperty(ref reader))
         {
-            return FrameOutcome.Malformed(problem);
+            if (reader.ValueTextEquals("data"u8))
+            {
+                reader.Read();
+                dataKind = reader.TokenType;
+                if (dataKind == JsonTokenType.StartObject)
+                {
+                    var lookahead = reader;
+                    data = LookAhead(ref lookahead, stopAtEnvelope: false);
+                    if (data.Type != BinanceEventType.None
+                        && BinancePayloads.Read(data.Type, ref reader, source, clock, out marketEvent) is { } problem)
+                    {
+                        return FrameOutcome.Malformed(problem);
+                    }
+                }
+
+                // Skip is a no-op on the payload's closing brace, where a read payload leaves the reader.
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("stream"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    streamType = ClassifyStream(ref reader, out streamLabel);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("e"u8))
+            {
+                reader.Read();
+                top = ReadEventType(ref reader);
+            }
+            else if (reader.ValueTextEquals("event"u8))
+            {
+                // The WebSocket API wraps connection events: {"event":{"e":"serverShutdown","E":…}}.
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    var lookahead = reader;
+                    wrapped = LookAhead(ref lookahead, stopAtEnvelope: false);
+                }
+
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("result"u8) || reader.ValueTextEquals("id"u8))
+            {
+                isReply = true;
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("code"u8) || reader.ValueTextEquals("error"u8))
+            {
+                isError = true;
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("msg"u8))
+            {
+                reader.Read();
+                errorMessage = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                reader.Skip();
+            }
+            else
+            {
+                reader.Skip();
+            }
         }
 
-        if (p.FirstMissingField() is { } missing)
+        JsonFields.EnsureEnd(ref reader);
+
+        switch (dataKind)
         {
-            return FrameOutcome.Malformed(PayloadReader.Missing(missing));
+            case JsonTokenType.StartObject:
+                return marketEvent is not null ? FrameOutcome.Events
+                    : data.Problem is not null ? FrameOutcome.Malformed(data.Problem)
+                    : data.OtherName is not null ? FrameOutcome.Ignored(data.OtherName)
+                    // The stream says it is ours, yet the payload does not say what it is: broken, not foreign.
+                    : streamType != BinanceEventType.None ? FrameOutcome.Malformed(JsonFields.Missing("e"))
+                    : FrameOutcome.Ignored(streamLabel ?? "payload without event type");
+            case JsonTokenType.StartArray:
+                return FrameOutcome.Ignored("array payload");
+            case JsonTokenType.None:
+                break;
+            default:
+                return FrameOutcome.Malformed(JsonFields.Problem("data", "is not an object"));
         }
 
-        var k = p.Kline!;
-        output.Add(new KlineEvent
-        {
-            Exchange = Exchanges.Binance,
-            Symbol = Symbols.ToContract(p.Symbol!),
-            EventTime = p.EventTime.GetValueOrDefault(),
-            Source = source,
-            Interval = k.Interval!,
-            OpenTime = k.OpenTime.GetValueOrDefault(),
-            CloseTime = k.CloseTime.GetValueOrDefault(),
-            Open = k.Open.GetValueOrDefault(),
-            High = k.High.GetValueOrDefault(),
-            Low = k.Low.GetValueOrDefault(),
-            Close = k.Close.GetValueOrDefault(),
-            Volume = k.Volume.GetValueOrDefault(),
-            QuoteVolume = k.QuoteVolume.GetValueOrDefault(),
-            Trades = k.Trades.GetValueOrDefault(),
-            IsClosed = k.IsClosed.GetValueOrDefault(),
-        });
-        return FrameOutcome.Events;
+        return top.Problem is not null ? FrameOutcome.Malformed(top.Problem)
+            : top.OtherName is not null ? FrameOutcome.Ignored(top.OtherName)
+            : wrapped.OtherName is not null ? FrameOutcome.Ignored(wrapped.OtherName)
+            : isError ? FrameOutcome.Ignored(errorMessage is null ? "error reply" : "error reply: " + errorMessage)
+            : isReply ? FrameOutcome.Ignored("reply")
+            : FrameOutcome.Ignored("payload without event type");
     }
 
-    private static FrameOutcome Trade(ReadOnlySpan<byte> json, string source, ICollection<MarketEvent> output)
+    /// <summary>
+    /// Reads a copy of the reader, standing on an object's <c>{</c>, up to the object's <c>e</c>. At the top
+    /// level it gives up at <c>stream</c> or <c>data</c>: that is an envelope, read by <see cref="ReadEnvelope"/>.
+    /// </summary>
+    private static EventType LookAhead(ref Utf8JsonReader reader, bool stopAtEnvelope)
     {
-        if (!PayloadReader.TryRead(json, Json.BinanceTradePayload, out var p, out var problem))
+        while (JsonFields.NextProperty(ref reader))
         {
-            return FrameOutcome.Malformed(problem);
+            if (reader.ValueTextEquals("e"u8))
+            {
+                reader.Read();
+                return ReadEventType(ref reader);
+            }
+
+            if (stopAtEnvelope && (reader.ValueTextEquals("stream"u8) || reader.ValueTextEquals("data"u8)))
+            {
+                return default;
+            }
+
+            reader.Skip();
         }
 
-        if (p.FirstMissingField() is { } missing)
-        {
-            return FrameOutcome.Malformed(PayloadReader.Missing(missing));
-        }
-
-        output.Add(new TradeEvent
-        {
-            Exchange = Exchanges.Binance,
-            Symbol = Symbols.ToContract(p.Symbol!),
-            EventTime = p.EventTime.GetValueOrDefault(),
-            Source = source,
-            TradeId = p.TradeId.GetValueOrDefault(),
-            Price = p.Price.GetValueOrDefault(),
-            Quantity = p.Quantity.GetValueOrDefault(),
-            TradeTime = p.TradeTime.GetValueOrDefault(),
-            IsBuyerMaker = p.IsBuyerMaker.GetValueOrDefault(),
-        });
-        return FrameOutcome.Events;
+        return default;
     }
 
-    private static FrameOutcome AggTrade(ReadOnlySpan<byte> json, string source, ICollection<MarketEvent> output)
+    private static EventType ReadEventType(ref Utf8JsonReader reader)
     {
-        if (!PayloadReader.TryRead(json, Json.BinanceAggTradePayload, out var p, out var problem))
+        if (reader.TokenType != JsonTokenType.String)
         {
-            return FrameOutcome.Malformed(problem);
+            reader.Skip();
+            return new EventType(BinanceEventType.None, null, JsonFields.Problem("e", "is not a string"));
         }
 
-        if (p.FirstMissingField() is { } missing)
-        {
-            return FrameOutcome.Malformed(PayloadReader.Missing(missing));
-        }
-
-        output.Add(new TradeEvent
-        {
-            Exchange = Exchanges.Binance,
-            Symbol = Symbols.ToContract(p.Symbol!),
-            EventTime = p.EventTime.GetValueOrDefault(),
-            Source = source,
-            TradeId = p.AggregateTradeId.GetValueOrDefault(),
-            Price = p.Price.GetValueOrDefault(),
-            Quantity = p.Quantity.GetValueOrDefault(),
-            TradeTime = p.TradeTime.GetValueOrDefault(),
-            IsBuyerMaker = p.IsBuyerMaker.GetValueOrDefault(),
-        });
-        return FrameOutcome.Events;
+        return reader.ValueTextEquals("24hrTicker"u8) ? new EventType(BinanceEventType.Ticker, null, null)
+            : reader.ValueTextEquals("kline"u8) ? new EventType(BinanceEventType.Kline, null, null)
+            : reader.ValueTextEquals("trade"u8) ? new EventType(BinanceEventType.Trade, null, null)
+            : reader.ValueTextEquals("aggTrade"u8) ? new EventType(BinanceEventType.AggTrade, null, null)
+            // Depth updates are most of a busy connection's frames: spare them an allocation.
+            : reader.ValueTextEquals("depthUpdate"u8) ? new EventType(BinanceEventType.None, "depthUpdate", null)
+            : new EventType(BinanceEventType.None, reader.GetString() ?? "", null);
     }
+
+    /// <summary>
+    /// What a stream name (<c>btcusdt@kline_1m</c>) promises, and a label for it when it is not ours. Only used
+    /// when a payload lacks <c>e</c>, to tell a broken event from a foreign payload such as bookTicker.
+    /// </summary>
+    private static BinanceEventType ClassifyStream(ref Utf8JsonReader reader, out string? label)
+    {
+        label = null;
+        var name = reader.ValueSpan;
+        var at = name.IndexOf((byte)'@');
+        if (reader.ValueIsEscaped || at < 0)
+        {
+            return BinanceEventType.None;
+        }
+
+        var kind = name[(at + 1)..];
+        if (kind.SequenceEqual("trade"u8))
+        {
+            return BinanceEventType.Trade;
+        }
+
+        if (kind.SequenceEqual("aggTrade"u8))
+        {
+            return BinanceEventType.AggTrade;
+        }
+
+        if (kind.SequenceEqual("ticker"u8))
+        {
+            return BinanceEventType.Ticker;
+        }
+
+        if (kind.StartsWith("kline_"u8))
+        {
+            return BinanceEventType.Kline;
+        }
+
+        label = kind.SequenceEqual("bookTicker"u8) ? "bookTicker" : System.Text.Encoding.UTF8.GetString(kind);
+        return BinanceEventType.None;
+    }
+
+    /// <param name="Type">Our event type, or None.</param>
+    /// <param name="OtherName">The <c>e</c> of an event that is not ours.</param>
+    /// <param name="Problem">Why <c>e</c> could not be read.</param>
+    private readonly record struct EventType(BinanceEventType Type, string? OtherName, string? Problem);
 }

@@ -9,11 +9,14 @@ namespace Lambda.Producer.Normalization;
 /// <c>publicTrade.{symbol}</c> → one <see cref="TradeEvent"/> per element of <c>data</c>. Replies to
 /// subscribe and ping (<c>{"op":…}</c>, <c>{"ret_msg":"pong"…}</c>) and other topics are ignored.
 /// </summary>
+/// <remarks>
+/// One pass of <see cref="Utf8JsonReader"/>: <c>data</c> is read in place when the fields before it already said
+/// what it is (<c>topic</c>, and for tickers <c>type</c>), as Bybit orders them; otherwise its position is noted
+/// and it is read once the envelope has been.
+/// </remarks>
 /// <param name="clock">Stamps a ticker's processing time (<see cref="TickerEvent.Timestamp"/>).</param>
 public sealed class BybitNormalizer(TimeProvider clock) : IFrameNormalizer
 {
-    private static readonly NormalizationJsonContext Json = NormalizationJsonContext.Default;
-
     public BybitNormalizer() : this(TimeProvider.System)
     {
     }
@@ -36,184 +39,48 @@ public sealed class BybitNormalizer(TimeProvider clock) : IFrameNormalizer
             return FrameOutcome.Malformed(FrameOutcome.NotUtf8);
         }
 
-        Envelope envelope;
         try
         {
-            if (!TryScan(frame, out envelope, out var problem))
-            {
-                return FrameOutcome.Malformed(problem);
-            }
+            return Read(frame, source, output);
         }
         catch (JsonException ex)
         {
             return FrameOutcome.Malformed("invalid JSON: " + ex.Message);
         }
-
-        switch (envelope.Topic)
-        {
-            case Topic.None:
-                return FrameOutcome.Ignored(envelope.ControlLabel ?? "frame without topic");
-            case Topic.Other:
-                return FrameOutcome.Ignored($"topic '{envelope.TopicName}'");
-            case Topic.Ticker when envelope.IsDelta:
-                // Spot sends snapshots only; a delta (linear/inverse) holds just the changed fields.
-                return FrameOutcome.Ignored("ticker delta");
-        }
-
-        if (envelope.TimestampProblem is { } tsProblem)
-        {
-            return FrameOutcome.Malformed(tsProblem);
-        }
-
-        if (envelope.DataKind == JsonTokenType.None)
-        {
-            return FrameOutcome.Malformed(PayloadReader.Missing("data"));
-        }
-
-        var data = frame[envelope.Data];
-        return envelope.Topic == Topic.Ticker
-            ? Ticker(data, envelope.DataKind, envelope.Timestamp, source, output)
-            : Trades(data, envelope.DataKind, envelope.Timestamp, source, output);
     }
 
-    private FrameOutcome Ticker(ReadOnlySpan<byte> json, JsonTokenType kind, long timestamp, string source, ICollection<MarketEvent> output)
+    private FrameOutcome Read(ReadOnlySpan<byte> frame, string source, ICollection<MarketEvent> output)
     {
-        if (kind != JsonTokenType.StartObject)
-        {
-            return FrameOutcome.Malformed("field 'data' is not an object");
-        }
-
-        if (!PayloadReader.TryRead(json, Json.BybitTickerPayload, out var p, out var problem))
-        {
-            return FrameOutcome.Malformed(problem);
-        }
-
-        if (p.FirstMissingField() is { } missing)
-        {
-            return FrameOutcome.Malformed(PayloadReader.Missing(missing));
-        }
-
-        // GetValueOrDefault() after FirstMissingField() proved every value present.
-        var last = p.LastPrice.GetValueOrDefault();
-        var previous = p.PrevPrice24h.GetValueOrDefault();
-        output.Add(new TickerEvent
-        {
-            Exchange = Exchanges.Bybit,
-            Symbol = Symbols.ToContract(p.Symbol!),
-            EventTime = timestamp,
-            Source = source,
-            Price = last,
-            Open = previous,
-            High = p.HighPrice24h.GetValueOrDefault(),
-            Low = p.LowPrice24h.GetValueOrDefault(),
-            Volume = p.Volume24h.GetValueOrDefault(),
-            QuoteVolume = p.Turnover24h.GetValueOrDefault(),
-            // Bybit does not count trades; zero keeps the seed's field with an honest "unknown".
-            NumberTrades = 0,
-            PriceChange = last - previous,
-            PriceChangePercent = p.Price24hFraction.GetValueOrDefault() * 100,
-            Timestamp = clock.GetUtcNow(),
-        });
-        return FrameOutcome.Events;
-    }
-
-    private static FrameOutcome Trades(ReadOnlySpan<byte> json, JsonTokenType kind, long timestamp, string source, ICollection<MarketEvent> output)
-    {
-        if (kind != JsonTokenType.StartArray)
-        {
-            return FrameOutcome.Malformed("field 'data' is not an array");
-        }
-
-        // The syntax was checked by the scan; collect first so a bad element leaves no half frame behind.
-        var trades = new List<MarketEvent>(capacity: 4);
-        var reader = new Utf8JsonReader(json);
-        reader.Read();
-        for (var index = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
-        {
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                return FrameOutcome.Malformed($"element {index}: not an object");
-            }
-
-            var start = (int)reader.TokenStartIndex;
-            reader.Skip();
-            if (!PayloadReader.TryRead(json[start..(int)reader.BytesConsumed], Json.BybitTradePayload, out var p, out var problem))
-            {
-                return FrameOutcome.Malformed($"element {index}: {problem}");
-            }
-
-            if (p.FirstMissingField() is { } missing)
-            {
-                return FrameOutcome.Malformed($"element {index}: {PayloadReader.Missing(missing)}");
-            }
-
-            trades.Add(new TradeEvent
-            {
-                Exchange = Exchanges.Bybit,
-                Symbol = Symbols.ToContract(p.Symbol!),
-                EventTime = timestamp,
-                Source = source,
-                TradeId = p.TradeId.GetValueOrDefault(),
-                Price = p.Price.GetValueOrDefault(),
-                Quantity = p.Quantity.GetValueOrDefault(),
-                TradeTime = p.TradeTime.GetValueOrDefault(),
-                IsBuyerMaker = p.IsBuyerMaker.GetValueOrDefault(),
-            });
-        }
-
-        if (trades.Count == 0)
-        {
-            return FrameOutcome.Ignored("no trades");
-        }
-
-        foreach (var trade in trades)
-        {
-            output.Add(trade);
-        }
-
-        return FrameOutcome.Events;
-    }
-
-    /// <summary>
-    /// One pass over the envelope: checks the JSON syntax of the whole frame and notes the topic, <c>ts</c>,
-    /// <c>type</c>, where <c>data</c> is, and for control frames a label. Throws <see cref="JsonException"/> on
-    /// invalid JSON; returns false with the problem for an envelope field of the wrong kind.
-    /// </summary>
-    private static bool TryScan(ReadOnlySpan<byte> frame, out Envelope envelope, out string problem)
-    {
-        envelope = default;
-        problem = "";
         var reader = new Utf8JsonReader(frame);
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
-            EnsureEnd(ref reader);
-            problem = "frame is not a JSON object";
-            return false;
+            JsonFields.EnsureEnd(ref reader);
+            return FrameOutcome.Malformed("frame is not a JSON object");
         }
 
         var topic = Topic.None;
         string? topicName = null;
         long? timestamp = null;
-        string? timestampProblem = null;
-        var isDelta = false;
+        bool? isDelta = null;
         var data = default(Range);
-        var dataKind = JsonTokenType.None;
+        var hasData = false;
+        BybitTicker? ticker = null;
+        List<BybitTrade>? trades = null;
         string? op = null;
         string? message = null;
         bool? success = null;
+        string? problem = null;
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (problem is null && JsonFields.NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("topic"u8))
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
                 {
-                    reader.Skip();
-                    problem = "field 'topic' is not a string";
-                    return false;
+                    return FrameOutcome.Malformed(JsonFields.Problem("topic", "is not a string"));
                 }
 
                 topic = reader.ValueSpan.StartsWith("tickers."u8) ? Topic.Ticker
@@ -223,16 +90,7 @@ public sealed class BybitNormalizer(TimeProvider clock) : IFrameNormalizer
             }
             else if (reader.ValueTextEquals("ts"u8))
             {
-                reader.Read();
-                if (ExchangeNumbers.TryReadInt64(ref reader, out var ts))
-                {
-                    timestamp = ts;
-                }
-                else
-                {
-                    timestampProblem = "field 'ts' " + ExchangeNumbers.NotAnInteger;
-                    reader.Skip();
-                }
+                problem = JsonFields.Int64(ref reader, "ts", ref timestamp);
             }
             else if (reader.ValueTextEquals("type"u8))
             {
@@ -243,10 +101,23 @@ public sealed class BybitNormalizer(TimeProvider clock) : IFrameNormalizer
             else if (reader.ValueTextEquals("data"u8))
             {
                 reader.Read();
-                dataKind = reader.TokenType;
-                var start = (int)reader.TokenStartIndex;
-                reader.Skip();
-                data = start..(int)reader.BytesConsumed;
+                hasData = true;
+                if (topic == Topic.Trade)
+                {
+                    trades = new List<BybitTrade>(capacity: 4);
+                    problem = BybitPayloads.ReadTrades(ref reader, trades);
+                }
+                else if (topic == Topic.Ticker && isDelta == false)
+                {
+                    problem = BybitPayloads.ReadTicker(ref reader, out var read);
+                    ticker = read;
+                }
+                else
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    data = start..(int)reader.BytesConsumed;
+                }
             }
             else if (reader.ValueTextEquals("op"u8))
             {
@@ -277,18 +148,108 @@ public sealed class BybitNormalizer(TimeProvider clock) : IFrameNormalizer
             }
         }
 
-        EnsureEnd(ref reader);
+        if (problem is not null)
+        {
+            return FrameOutcome.Malformed(problem);
+        }
 
-        envelope = new Envelope(
-            topic,
-            topicName,
-            timestamp.GetValueOrDefault(),
-            timestamp is null ? timestampProblem ?? PayloadReader.Missing("ts") : null,
-            isDelta,
-            data,
-            dataKind,
-            ControlLabel(op, message, success));
-        return true;
+        JsonFields.EnsureEnd(ref reader);
+
+        switch (topic)
+        {
+            case Topic.None:
+                return FrameOutcome.Ignored(ControlLabel(op, message, success) ?? "frame without topic");
+            case Topic.Other:
+                return FrameOutcome.Ignored($"topic '{topicName}'");
+            case Topic.Ticker when isDelta == true:
+                // Spot sends snapshots only; a delta (linear/inverse) holds just the changed fields.
+                return FrameOutcome.Ignored("ticker delta");
+        }
+
+        if (!hasData)
+        {
+            return FrameOutcome.Malformed(JsonFields.Missing("data"));
+        }
+
+        if (timestamp is not { } ts)
+        {
+            return FrameOutcome.Malformed(JsonFields.Missing("ts"));
+        }
+
+        if (ticker is null && trades is null)
+        {
+            var dataReader = new Utf8JsonReader(frame[data]);
+            dataReader.Read();
+            if (topic == Topic.Ticker)
+            {
+                problem = BybitPayloads.ReadTicker(ref dataReader, out var read);
+                ticker = read;
+            }
+            else
+            {
+                trades = new List<BybitTrade>(capacity: 4);
+                problem = BybitPayloads.ReadTrades(ref dataReader, trades);
+            }
+
+            if (problem is not null)
+            {
+                return FrameOutcome.Malformed(problem);
+            }
+        }
+
+        return topic == Topic.Ticker
+            ? Ticker(ticker.GetValueOrDefault(), ts, source, output)
+            : Trades(trades!, ts, source, output);
+    }
+
+    private FrameOutcome Ticker(BybitTicker t, long timestamp, string source, ICollection<MarketEvent> output)
+    {
+        output.Add(new TickerEvent
+        {
+            Exchange = Exchanges.Bybit,
+            Symbol = Symbols.ToContract(t.Symbol),
+            EventTime = timestamp,
+            Source = source,
+            Price = t.LastPrice,
+            Open = t.PrevPrice24h,
+            High = t.HighPrice24h,
+            Low = t.LowPrice24h,
+            Volume = t.Volume24h,
+            QuoteVolume = t.Turnover24h,
+            // Bybit does not count trades; zero keeps the seed's field with an honest "unknown".
+            NumberTrades = 0,
+            PriceChange = t.LastPrice - t.PrevPrice24h,
+            PriceChangePercent = t.ChangeFraction * 100,
+            Timestamp = clock.GetUtcNow(),
+        });
+        return FrameOutcome.Events;
+    }
+
+    /// <summary>All trades of the message, read in full before the first is added: no half message leaves.</summary>
+    private static FrameOutcome Trades(List<BybitTrade> trades, long timestamp, string source, ICollection<MarketEvent> output)
+    {
+        if (trades.Count == 0)
+        {
+            return FrameOutcome.Ignored("no trades");
+        }
+
+        foreach (var t in trades)
+        {
+            output.Add(new TradeEvent
+            {
+                Exchange = Exchanges.Bybit,
+                Symbol = Symbols.ToContract(t.Symbol),
+                EventTime = timestamp,
+                Source = source,
+                TradeId = t.TradeId,
+                Price = t.Price,
+                Quantity = t.Quantity,
+                TradeTime = t.TradeTime,
+                IsBuyerMaker = t.IsBuyerMaker,
+            });
+        }
+
+        return FrameOutcome.Events;
     }
 
     /// <summary>A short label for a reply to our own requests, or null when the frame is not one.</summary>
@@ -306,23 +267,4 @@ public sealed class BybitNormalizer(TimeProvider clock) : IFrameNormalizer
 
         return op is null ? null : op + " reply";
     }
-
-    private static void EnsureEnd(ref Utf8JsonReader reader)
-    {
-        if (reader.Read())
-        {
-            throw new JsonException("content after the JSON value");
-        }
-    }
-
-    /// <summary>What the scan found in a frame's envelope.</summary>
-    private readonly record struct Envelope(
-        Topic Topic,
-        string? TopicName,
-        long Timestamp,
-        string? TimestampProblem,
-        bool IsDelta,
-        Range Data,
-        JsonTokenType DataKind,
-        string? ControlLabel);
 }

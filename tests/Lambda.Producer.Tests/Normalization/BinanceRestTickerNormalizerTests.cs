@@ -64,7 +64,7 @@ public sealed class BinanceRestTickerNormalizerTests
     [InlineData("\"lastPrice\": \"0.00410000\"", "\"lastPrice\": \"NaN\"", "malformed: element 1: field 'lastPrice' is not a finite number")]
     [InlineData("\"closeTime\": 1499869899041,", "", "malformed: element 1: field 'closeTime' is missing or null")]
     [InlineData("\"count\": 412", "\"count\": \"lots\"", "malformed: element 1: field 'count' is not an integer")]
-    [InlineData("\"symbol\": \"LTCBTC\"", "\"symbol\": [\"LTCBTC\"]", "malformed: element 1: field 'symbol' has the wrong type")]
+    [InlineData("\"symbol\": \"LTCBTC\"", "\"symbol\": [\"LTCBTC\"]", "malformed: element 1: field 'symbol' is not a string")]
     public void Broken_element_makes_the_whole_body_malformed_naming_the_element_and_field(string find, string replacement, string reason)
     {
         var (outcome, events) = normalizer.Run(Payloads.With("binance-rest-ticker-24hr-array.json", find, replacement), EventSources.Rest);

@@ -217,8 +217,8 @@ public sealed class BinanceStreamNormalizerTests
     [InlineData("\"p\": \"0.001\",", "", "malformed: field 'p' is missing or null")]
     [InlineData("\"p\": \"0.001\"", "\"p\": null", "malformed: field 'p' is missing or null")]
     [InlineData("\"t\": 12345,", "", "malformed: field 't' is missing or null")]
-    [InlineData("\"s\": \"BNBBTC\"", "\"s\": 42", "malformed: field 's' has the wrong type")]
-    [InlineData("\"m\": true", "\"m\": \"yes\"", "malformed: field 'm' has the wrong type")]
+    [InlineData("\"s\": \"BNBBTC\"", "\"s\": 42", "malformed: field 's' is not a string")]
+    [InlineData("\"m\": true", "\"m\": \"yes\"", "malformed: field 'm' is not a boolean")]
     [InlineData("\"E\": 1672515782136", "\"E\": \"soon\"", "malformed: field 'E' is not an integer")]
     [InlineData("\"t\": 12345", "\"t\": 12.5", "malformed: field 't' is not an integer")]
     [InlineData("\"t\": 12345", "\"t\": 99999999999999999999", "malformed: field 't' is not an integer")]
@@ -234,7 +234,7 @@ public sealed class BinanceStreamNormalizerTests
     [Theory]
     [InlineData("\"o\": \"0.0010\"", "\"o\": \"abc\"", "malformed: field 'k.o' is not a number")]
     [InlineData("\"i\": \"1m\",", "", "malformed: field 'k.i' is missing or null")]
-    [InlineData("\"x\": false", "\"x\": \"no\"", "malformed: field 'k.x' has the wrong type")]
+    [InlineData("\"x\": false", "\"x\": \"no\"", "malformed: field 'k.x' is not a boolean")]
     [InlineData("\"n\": 100", "\"n\": \"many\"", "malformed: field 'k.n' is not an integer")]
     public void Broken_kline_field_is_named_with_its_path(string find, string replacement, string reason)
     {
@@ -245,7 +245,7 @@ public sealed class BinanceStreamNormalizerTests
     }
 
     [Theory]
-    [InlineData("""{"e":"kline","E":1672515782136,"s":"BNBBTC","k":"1m"}""", "malformed: field 'k' has the wrong type")]
+    [InlineData("""{"e":"kline","E":1672515782136,"s":"BNBBTC","k":"1m"}""", "malformed: field 'k' is not an object")]
     [InlineData("""{"e":"kline","E":1672515782136,"s":"BNBBTC"}""", "malformed: field 'k' is missing or null")]
     [InlineData("""{"stream":"bnbbtc@trade","data":{"E":1,"s":"BNBBTC","t":1,"p":"1","q":"1","T":1,"m":true}}""", "malformed: field 'e' is missing or null")]
     [InlineData("""{"stream":"bnbbtc@trade","data":"oops"}""", "malformed: field 'data' is not an object")]
@@ -274,10 +274,25 @@ public sealed class BinanceStreamNormalizerTests
     }
 
     [Theory]
-    [InlineData("{\"e\":\"trade\"} x")]
-    [InlineData("{\"e\":\"trade\"}{}")]
+    [InlineData("", " x")]
+    [InlineData("", "{}")]
+    [InlineData("[", "")]
+    [InlineData("", ",")]
+    public void Good_payload_with_invalid_json_around_it_is_malformed(string prefix, string suffix)
+    {
+        var frame = Payloads.Utf8(prefix + Payloads.Text("binance-trade.json").TrimEnd() + suffix);
+
+        var (outcome, events) = normalizer.Run(frame);
+
+        outcome.Kind.Should().Be(FrameKind.Malformed);
+        outcome.Reason.Should().StartWith("malformed: invalid JSON");
+        events.Should().BeEmpty();
+    }
+
+    [Theory]
     [InlineData("{\"e\":\"trade\",}")]
     [InlineData("{'e':'trade'}")]
+    [InlineData("{\"e\":\"trade\" \"E\":1}")]
     [InlineData("")]
     [InlineData("   ")]
     public void Invalid_json_is_malformed(string frame)

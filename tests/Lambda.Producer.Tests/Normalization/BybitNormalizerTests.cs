@@ -95,13 +95,30 @@ public sealed class BybitNormalizerTests
     [InlineData("\"lastPrice\": \"16363.78\"", "\"lastPrice\": \"abc\"", "malformed: field 'lastPrice' is not a number")]
     [InlineData("\"lastPrice\": \"16363.78\"", "\"lastPrice\": \"Infinity\"", "malformed: field 'lastPrice' is not a finite number")]
     [InlineData("\"prevPrice24h\": \"16443.66\",", "", "malformed: field 'prevPrice24h' is missing or null")]
-    [InlineData("\"symbol\": \"BTCUSDT\"", "\"symbol\": {}", "malformed: field 'symbol' has the wrong type")]
+    [InlineData("\"symbol\": \"BTCUSDT\"", "\"symbol\": {}", "malformed: field 'symbol' is not a string")]
     public void Broken_ticker_is_malformed_naming_the_field(string find, string replacement, string reason)
     {
         var (outcome, events) = normalizer.Run(Payloads.With("bybit-tickers-spot.json", find, replacement));
 
         outcome.Should().Be(new FrameOutcome(FrameKind.Malformed, reason));
         events.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("bybit-tickers-spot.json")]
+    [InlineData("bybit-publicTrade-spot.json")]
+    public void Data_before_topic_and_ts_gives_the_same_events(string payload)
+    {
+        var documented = normalizer.Run(Payloads.Bytes(payload));
+        var text = Payloads.Text(payload);
+        var data = text[text.IndexOf("\"data\"", StringComparison.Ordinal)..text.LastIndexOf('}')].TrimEnd();
+        var envelope = text[..text.IndexOf("\"data\"", StringComparison.Ordinal)].TrimEnd().TrimEnd(',')[1..];
+        var reordered = Payloads.Utf8("{" + data + "," + envelope + "}");
+
+        var (outcome, events) = normalizer.Run(reordered);
+
+        outcome.Should().Be(FrameOutcome.Events);
+        events.Should().Equal(documented.Events);
     }
 
     [Theory]
