@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Lambda.Kafka.Tests;
+namespace Lambda.Testing;
 
 /// <summary>
 /// librdkafka's built-in mock Kafka cluster, started through its C API: real Kafka protocol on
