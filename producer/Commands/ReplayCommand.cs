@@ -1,12 +1,7 @@
 using System.CommandLine;
 using Lambda.Core.CommandLine;
-using Lambda.Core.Configuration;
-using Lambda.Core.Transport;
-using Lambda.Core.Transport.Kafka;
-using Lambda.Core.Validation;
-using Lambda.Producer.Pipeline;
+using Lambda.Producer.Hosting;
 using Lambda.Producer.Replay;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.Producer.Commands;
@@ -18,7 +13,7 @@ internal static class ReplayCommand
     {
         var files = new Argument<FileInfo[]>("FILE")
         {
-            Description = "Capture files ('<unix seconds>: <frame>' lines) or klines CSVs (Binance 12-column or timestamp|date,open,high,low,close,volume)",
+            Description = "Capture files ('<unix seconds> [tag]: <frame>' lines) or klines CSVs (Binance 12-column or timestamp|date,open,high,low,close,volume)",
             Arity = ArgumentArity.OneOrMore,
         };
         files.AcceptExistingOnly();
@@ -32,6 +27,7 @@ internal static class ReplayCommand
         {
             files, speed, exchange, symbol, interval, from,
         };
+        ProducerCommand.AddPipelineOptions(command);
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             parseResult,
             new ReplayOptions(parseResult.GetRequiredValue(files), parseResult.GetRequiredValue(speed), parseResult.GetRequiredValue(exchange),
@@ -40,38 +36,25 @@ internal static class ReplayCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parseResult, ReplayOptions options, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parseResult, ReplayOptions replay, CancellationToken cancellationToken)
     {
         var output = parseResult.InvocationConfiguration.Output;
-        var dataDir = parseResult.GetRequiredValue<DirectoryInfo>("--data-dir").FullName;
-        var configuration = LambdaConfiguration.Build([new("Kafka:BootstrapServers", parseResult.GetValue<string?>("--kafka"))]);
-        var kafka = configuration.GetSection(KafkaOptions.Section).Get<KafkaOptions>() ?? new KafkaOptions();
-        using var loggers = LambdaLogging.Create(configuration);
-        var clock = TimeProvider.System;
-
-        var statistics = new IngestStatistics();
-        var sink = EventLog.CreateSink(kafka, dataDir, loggers, clock);
+        using var setup = ProducerSetup.From(parseResult);
+        var runtime = setup.CreateRuntime(output, knownSymbolsOnly: false);
+        var job = new ReplayJob(replay, runtime, setup.Clock, setup.Loggers.CreateLogger<ReplayJob>());
+        output.WriteLine($"Replaying {replay.Files.Count} file(s) into the {runtime.EventLogDescription}");
         var completed = false;
-        FlushResult flush;
-        await using (sink.ConfigureAwait(false))
+        try
         {
-            var pipeline = new IngestPipeline(new EventValidator(), [sink], statistics, clock);
-            var job = new ReplayJob(options, pipeline, clock, loggers.CreateLogger<ReplayJob>());
-            output.WriteLine($"Replaying {options.Files.Count} file(s) into the {EventLog.Describe(kafka, dataDir)}");
-            try
-            {
-                await job.RunAsync(cancellationToken).ConfigureAwait(false);
-                completed = true;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                output.WriteLine("Interrupted: flushing what was replayed so far.");
-            }
-
-            flush = await sink.FlushAsync(kafka.FlushTimeout, CancellationToken.None).ConfigureAwait(false);
+            await job.RunAsync(cancellationToken).ConfigureAwait(false);
+            completed = true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            output.WriteLine("Interrupted: flushing what was replayed so far.");
         }
 
-        ReplayReport.Write(output, statistics, sink.Statistics, flush);
-        return completed && flush.Complete && sink.Statistics.Failed == 0 ? 0 : 1;
+        var delivered = await runtime.ShutdownAsync().ConfigureAwait(false);
+        return completed && delivered ? 0 : 1;
     }
 }

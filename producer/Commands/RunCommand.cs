@@ -1,19 +1,18 @@
 using System.CommandLine;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Contracts;
+using Lambda.Producer.Connectors;
+using Lambda.Producer.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Lambda.Producer.Commands;
 
-/// <summary><c>producer run</c>: live connectors to the exchanges.</summary>
+/// <summary><c>producer run</c>: live connectors to the exchanges, as a hosted service.</summary>
 internal static class RunCommand
 {
     public static Command Build()
     {
-        var symbols = new Option<string>("--symbols")
-        {
-            Description = "Comma-separated symbols, e.g. BTCUSDT,ETHUSDT",
-            DefaultValueFactory = _ => "BTCUSDT,ETHUSDT",
-        };
+        var symbols = new Option<string>("--symbols") { Description = "Comma-separated symbols (default BTCUSDT,ETHUSDT)", HelpName = "BTCUSDT,ETHUSDT" };
         symbols.Validators.Add(result =>
         {
             var list = CommonOptions.SplitList(result.GetValueOrDefault<string>());
@@ -28,33 +27,51 @@ internal static class RunCommand
             }
         });
 
-        var streams = new Option<string>("--streams")
-        {
-            Description = "Comma-separated streams: ticker, trade, kline_<interval> (e.g. kline_1m)",
-            DefaultValueFactory = _ => "ticker,kline_1m,trade",
-        };
+        var streams = new Option<string>("--streams") { Description = "Comma-separated streams: ticker, trade, kline_<interval> (default ticker,kline_1m,trade)", HelpName = "ticker,kline_1m,trade" };
         streams.Validators.Add(result =>
         {
-            foreach (var stream in CommonOptions.SplitList(result.GetValueOrDefault<string>()))
+            foreach (var stream in CommonOptions.SplitList(result.GetValueOrDefault<string>()).Where(s => !StreamNames.IsValid(s)))
             {
-                var valid = stream is "ticker" or "trade"
-                    || (stream.StartsWith("kline_", StringComparison.Ordinal) && KlineIntervals.TryGetLength(stream["kline_".Length..], out _));
-                if (!valid)
-                {
-                    result.AddError($"--streams: '{stream}' is not ticker, trade or kline_<interval> (intervals: {string.Join(", ", KlineIntervals.All)})");
-                }
+                result.AddError($"--streams: '{stream}' is not ticker, trade or kline_<interval> (intervals: {string.Join(", ", KlineIntervals.All)})");
             }
         });
 
-        var mode = new Option<string>("--mode") { Description = "websocket (streams) or rest (polls /api/v3/ticker/24hr)", DefaultValueFactory = _ => "websocket" };
+        var exchange = new Option<string>("--exchange") { Description = "Exchange to connect to: binance, bybit or all (default binance)" };
+        exchange.AcceptOnlyFromAmong([.. Exchanges.All, "all"]);
+        var mode = new Option<string>("--mode") { Description = "websocket (streams, default) or rest (polls Binance's /api/v3/ticker/24hr)" };
         mode.AcceptOnlyFromAmong("websocket", "rest");
-        var record = new Option<FileInfo?>("--record") { Description = "Also write every raw frame with its receive time to this capture file" };
+        var record = new Option<FileInfo?>("--record") { Description = "Also write every raw frame with its receive time to this capture file (replayable)" };
+        var restFallback = new Option<bool>("--rest-fallback") { Description = "Poll Binance's REST tickers while every WebSocket stays down" };
 
-        var command = new Command("run", "Stream live market data from the exchanges into the event log.")
+        var command = new Command("run", "Stream live market data from the exchanges into the event log until Ctrl+C.")
         {
-            ProducerCommand.Exchange(allowAll: true), symbols, streams, mode, record,
+            exchange, symbols, streams, mode, record, restFallback,
         };
-        command.SetPlanned("streaming from the live exchange connectors (use `producer replay` meanwhile)", issue: 3);
+        ProducerCommand.AddPipelineOptions(command);
+        command.SetAction(RunAsync);
         return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        ProducerSetup setup;
+        try
+        {
+            setup = ProducerSetup.From(parseResult);
+        }
+        catch (OptionsValidationException e)
+        {
+            foreach (var failure in e.Failures)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(failure).ConfigureAwait(false);
+            }
+
+            return 1;
+        }
+
+        using (setup)
+        {
+            return await ProducerHost.RunAsync(setup, parseResult.InvocationConfiguration.Output, cancellationToken).ConfigureAwait(false);
+        }
     }
 }

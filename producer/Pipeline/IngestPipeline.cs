@@ -6,13 +6,20 @@ using Lambda.Producer.Normalization;
 
 namespace Lambda.Producer.Pipeline;
 
+/// <summary>What the pipeline does beyond validating: alerts and the ticker volume filter.</summary>
+/// <param name="Alerts">Detects price moves; null for no alerts.</param>
+/// <param name="MinQuoteVolume">Tickers with a lower 24 h quote volume are filtered out (counted).</param>
+public sealed record IngestRules(PriceAlertDetector? Alerts = null, double MinQuoteVolume = 0);
+
 /// <summary>
-/// The producer's path for every input, live or replayed: normalizer → validator → sinks. Input
-/// that fails is dead-lettered with its reason and counted, never dropped and never fatal.
-/// One pipeline serves one connector's frames in order (it is not thread-safe).
+/// The producer's path for every input, live or replayed: normalizer → validator → filter → sinks,
+/// then the alert detector. Input that fails is dead-lettered with its reason and counted, never
+/// dropped and never fatal. One pipeline takes frames one at a time, in order (it is not thread-safe).
 /// </summary>
-public sealed class IngestPipeline(EventValidator validator, IReadOnlyList<IEventSink> sinks, IngestStatistics statistics, TimeProvider clock)
+public sealed class IngestPipeline(EventValidator validator, IReadOnlyList<IEventSink> sinks, IngestStatistics statistics, TimeProvider clock, IngestRules? rules = null)
 {
+    private readonly IngestRules _rules = rules ?? new IngestRules();
+
     private readonly List<MarketEvent> _normalized = [];
 
     public IngestStatistics Statistics => statistics;
@@ -49,7 +56,17 @@ public sealed class IngestPipeline(EventValidator validator, IReadOnlyList<IEven
             return;
         }
 
+        if (marketEvent is TickerEvent ticker && ticker.QuoteVolume < _rules.MinQuoteVolume)
+        {
+            statistics.RecordFiltered();
+            return;
+        }
+
         await PublishAsync(marketEvent, cancellationToken).ConfigureAwait(false);
+        if (_rules.Alerts?.Observe(marketEvent) is { } alert)
+        {
+            await PublishAsync(alert, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Input that never became an event (a CSV row that does not parse).</summary>

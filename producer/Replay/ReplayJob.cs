@@ -1,7 +1,8 @@
 using System.Text;
 using Lambda.Core.Contracts;
 using Lambda.Core.Klines;
-using Lambda.Producer.Normalization;
+using Lambda.Producer.Connectors;
+using Lambda.Producer.Hosting;
 using Lambda.Producer.Pipeline;
 using Microsoft.Extensions.Logging;
 
@@ -11,11 +12,13 @@ namespace Lambda.Producer.Replay;
 /// Feeds recorded input through the same pipeline as live data: captures of raw frames through the
 /// exchange's normalizer, klines CSVs as closed kline events in time order.
 /// </summary>
-public sealed partial class ReplayJob(ReplayOptions options, IngestPipeline pipeline, TimeProvider clock, ILogger<ReplayJob> logger)
+public sealed partial class ReplayJob(ReplayOptions options, ProducerRuntime runtime, TimeProvider clock, ILogger<ReplayJob> logger)
 {
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
 
     private readonly long _fromMs = options.From is { } day ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds() : long.MinValue;
+    private readonly IngestPipeline _pipeline = runtime.Pipeline;
+    private readonly FrameNormalizers _normalizers = new(clock);
     private long _lastProgress = clock.GetTimestamp();
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -46,13 +49,13 @@ public sealed partial class ReplayJob(ReplayOptions options, IngestPipeline pipe
 
     private async Task ReplayCaptureAsync(StreamReader reader, ReplayPacer pacer, CancellationToken cancellationToken)
     {
-        IFrameNormalizer normalizer = options.Exchange == Exchanges.Bybit ? new BybitNormalizer(clock) : new BinanceStreamNormalizer(clock);
+        var defaultTag = FrameNormalizers.StreamTagOf(options.Exchange);
         foreach (var captured in CaptureFile.Read(reader))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (captured.Error is not null)
             {
-                await pipeline.RejectAsync(options.Exchange, "", EventSources.Replay, captured.Error, captured.Frame, cancellationToken).ConfigureAwait(false);
+                await _pipeline.RejectAsync(options.Exchange, "", EventSources.Replay, captured.Error, captured.Frame, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -61,8 +64,15 @@ public sealed partial class ReplayJob(ReplayOptions options, IngestPipeline pipe
                 continue;
             }
 
+            var tag = captured.Tag ?? defaultTag;
+            if (!FrameNormalizers.IsTag(tag))
+            {
+                await _pipeline.RejectAsync(options.Exchange, "", EventSources.Replay, $"capture line {captured.Line}: unknown tag '{tag}'", captured.Frame, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             await pacer.WaitForAsync(captured.ReceivedAt.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
-            await pipeline.AcceptFrameAsync(captured.Frame, normalizer, options.Exchange, EventSources.Replay, cancellationToken).ConfigureAwait(false);
+            await _pipeline.AcceptFrameAsync(captured.Frame, _normalizers.ForTag(tag), FrameNormalizers.ExchangeOf(tag), EventSources.Replay, cancellationToken).ConfigureAwait(false);
             ReportProgress();
         }
     }
@@ -83,7 +93,7 @@ public sealed partial class ReplayJob(ReplayOptions options, IngestPipeline pipe
             var raw = Encoding.UTF8.GetBytes(row.Raw);
             if (row.Kline is not { } kline)
             {
-                await pipeline.RejectAsync(options.Exchange, symbol, EventSources.Replay, $"{file.Name} line {row.Line}: {row.Error}", raw, cancellationToken).ConfigureAwait(false);
+                await _pipeline.RejectAsync(options.Exchange, symbol, EventSources.Replay, $"{file.Name} line {row.Line}: {row.Error}", raw, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -112,7 +122,7 @@ public sealed partial class ReplayJob(ReplayOptions options, IngestPipeline pipe
                 Trades = kline.Trades,
                 IsClosed = true,
             };
-            await pipeline.AcceptEventAsync(marketEvent, raw, cancellationToken).ConfigureAwait(false);
+            await _pipeline.AcceptEventAsync(marketEvent, raw, cancellationToken).ConfigureAwait(false);
             ReportProgress();
         }
     }
@@ -124,13 +134,14 @@ public sealed partial class ReplayJob(ReplayOptions options, IngestPipeline pipe
 
     private void ReportProgress()
     {
+        runtime.ReportWhenDue();
         if (clock.GetElapsedTime(_lastProgress) < ProgressEvery)
         {
             return;
         }
 
         _lastProgress = clock.GetTimestamp();
-        LogProgress(pipeline.Statistics.Events, pipeline.Statistics.DeadLetters);
+        LogProgress(runtime.Statistics.Events, runtime.Statistics.DeadLetters);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replaying {Path} ({Kind})")]

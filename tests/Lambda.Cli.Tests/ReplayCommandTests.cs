@@ -35,7 +35,11 @@ public sealed class ReplayCommandTests : IDisposable
         klines.Select(k => k.OpenTime).Should().BeInAscendingOrder();
         klines[0].Close.Should().Be(double.Parse(expected[0][4], System.Globalization.CultureInfo.InvariantCulture));
         klines[^1].Trades.Should().Be(long.Parse(expected[^1][8], System.Globalization.CultureInfo.InvariantCulture));
-        run.Output.Should().Contain("crypto-klines").And.Contain($"Delivery: sent {expected.Count}, acked {expected.Count}, failed 0").And.NotContain("NOT delivered");
+        var alerts = Read<AlertEvent>(Topics.Alerts);
+        alerts.Should().NotBeEmpty("4h candles of 2026 move by more than 0.5 %").And.OnlyContain(a => Math.Abs(a.ChangePercent) >= 0.5);
+        run.Output.Should().MatchRegex($@"crypto-klines +{expected.Count}\n")
+            .And.Contain($"embedded         sent {expected.Count + alerts.Count}, acked {expected.Count + alerts.Count}, failed 0")
+            .And.NotContain("NOT delivered");
     }
 
     [Fact]

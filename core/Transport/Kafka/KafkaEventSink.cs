@@ -18,6 +18,7 @@ public sealed partial class KafkaEventSink : IEventSink
     private readonly IProducer<string, byte[]> _producer;
     private readonly Action<DeliveryReport<string, byte[]>> _onDelivery;
     private int _disposed;
+    private long _sentAtLastFlush = -1;
 
     public KafkaEventSink(KafkaOptions options, ILogger<KafkaEventSink> logger)
     {
@@ -56,7 +57,13 @@ public sealed partial class KafkaEventSink : IEventSink
     }
 
     public Task<FlushResult> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        Task.Run(() => new FlushResult(_producer.Flush(timeout)), cancellationToken);
+        Task.Run(() =>
+        {
+            var sent = Statistics.Sent;
+            var result = new FlushResult(_producer.Flush(timeout));
+            Interlocked.Exchange(ref _sentAtLastFlush, sent);
+            return result;
+        }, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -65,10 +72,14 @@ public sealed partial class KafkaEventSink : IEventSink
             return;
         }
 
-        var result = await FlushAsync(_options.FlushTimeout, CancellationToken.None).ConfigureAwait(false);
-        if (!result.Complete)
+        // A caller that flushed already (and published nothing since) has had its wait and its report.
+        if (Interlocked.Read(ref _sentAtLastFlush) != Statistics.Sent)
         {
-            LogUndelivered(result.Undelivered, _options.FlushTimeout);
+            var result = await FlushAsync(_options.FlushTimeout, CancellationToken.None).ConfigureAwait(false);
+            if (!result.Complete)
+            {
+                LogUndelivered(result.Undelivered, _options.FlushTimeout);
+            }
         }
 
         _producer.Dispose();

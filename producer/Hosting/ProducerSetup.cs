@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Lambda.Core.CommandLine;
+using Lambda.Core.Configuration;
+using Lambda.Core.Transport.Kafka;
+using Lambda.Producer.Pipeline;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Lambda.Producer.Hosting;
+
+/// <summary>
+/// Configuration, logging and options of one producer invocation: <c>appsettings.json</c>, then
+/// environment variables, then the command line, validated with messages that name the setting.
+/// </summary>
+public sealed class ProducerSetup : IDisposable
+{
+    private ProducerSetup(IConfigurationRoot configuration, KafkaOptions kafka, ProducerOptions producer, string dataDirectory)
+    {
+        Configuration = configuration;
+        Kafka = kafka;
+        Producer = producer;
+        DataDirectory = dataDirectory;
+        Loggers = LambdaLogging.Create(configuration);
+        Statistics = new IngestStatistics(Clock);
+    }
+
+    public IConfigurationRoot Configuration { get; }
+
+    public KafkaOptions Kafka { get; }
+
+    public ProducerOptions Producer { get; }
+
+    public string DataDirectory { get; }
+
+    public ILoggerFactory Loggers { get; }
+
+    public TimeProvider Clock { get; } = TimeProvider.System;
+
+    public IngestStatistics Statistics { get; }
+
+    /// <exception cref="OptionsValidationException">A setting is wrong; the messages say which.</exception>
+    public static ProducerSetup From(ParseResult parseResult)
+    {
+        var configuration = LambdaConfiguration.Build([new("Kafka:BootstrapServers", parseResult.GetValue<string?>("--kafka"))]);
+        var kafka = configuration.GetSection(KafkaOptions.Section).Get<KafkaOptions>() ?? new KafkaOptions();
+        var producer = configuration.GetSection(ProducerOptions.Section).Get<ProducerOptions>() ?? new ProducerOptions();
+        ApplyCommandLine(producer, parseResult);
+        var validation = new ProducerOptionsValidator().Validate(null, producer);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(ProducerOptions.Section, typeof(ProducerOptions), validation.Failures);
+        }
+
+        return new ProducerSetup(configuration, kafka, producer, parseResult.GetRequiredValue<DirectoryInfo>("--data-dir").FullName);
+    }
+
+    public ProducerRuntime CreateRuntime(TextWriter output, bool knownSymbolsOnly) =>
+        new(Producer, Kafka, DataDirectory, output, Loggers, Clock, Statistics, knownSymbolsOnly);
+
+    public void Dispose()
+    {
+        Statistics.Dispose();
+        Loggers.Dispose();
+    }
+
+    /// <summary>Options given on the command line win over configuration; absent ones leave it alone.</summary>
+    private static void ApplyCommandLine(ProducerOptions options, ParseResult parseResult)
+    {
+        T? Given<T>(string name) => parseResult.GetResult(name) is OptionResult { Implicit: false } ? parseResult.GetValue<T>(name) : default;
+
+        // A replay's --exchange names its input's exchange, not the exchanges to connect to.
+        if (parseResult.CommandResult.Command.Name == "run" && Given<string>("--exchange") is { } exchange)
+        {
+            options.Exchanges = exchange == "all" ? [.. Lambda.Core.Contracts.Exchanges.All] : [exchange];
+        }
+
+        if (Given<string>("--symbols") is { } symbols)
+        {
+            options.Symbols = [.. CommonOptions.SplitList(symbols)];
+        }
+
+        if (Given<string>("--streams") is { } streams)
+        {
+            options.Streams = [.. CommonOptions.SplitList(streams)];
+        }
+
+        if (Given<string>("--mode") is { } mode)
+        {
+            options.Mode = mode;
+        }
+
+        if (Given<FileInfo>("--record") is { } record)
+        {
+            options.RecordPath = record.FullName;
+        }
+
+        if (Given<double?>("--alert-threshold") is { } threshold)
+        {
+            options.AlertThresholdPercent = threshold;
+        }
+
+        if (Given<double?>("--min-quote-volume") is { } minimum)
+        {
+            options.MinQuoteVolume = minimum;
+        }
+
+        if (Given<int?>("--stats-every") is { } every)
+        {
+            options.StatisticsEvery = every;
+        }
+
+        if (Given<bool>("--console"))
+        {
+            options.Console = true;
+        }
+
+        if (Given<bool>("--rest-fallback"))
+        {
+            options.RestFallback = true;
+        }
+    }
+}
