@@ -6,7 +6,8 @@ namespace Lambda.Producer.Connectors;
 /// </summary>
 public sealed class OutgoingRateLimiter(int perSecond, TimeProvider clock)
 {
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
+    /// <summary>One second, and a margin: the server measures arrivals, which jitter against our sends.</summary>
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(1.05);
 
     private readonly Queue<long> _sent = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -30,8 +31,8 @@ public sealed class OutgoingRateLimiter(int perSecond, TimeProvider clock)
                     return;
                 }
 
-                // Wait until the oldest send leaves the window (plus a hair for clock granularity).
-                var wait = Window - clock.GetElapsedTime(_sent.Peek(), now) + TimeSpan.FromMilliseconds(5);
+                // Wait until the oldest send leaves the window (plus a hair for timer granularity).
+                var wait = Window - clock.GetElapsedTime(_sent.Peek(), now) + TimeSpan.FromMilliseconds(2);
                 await Task.Delay(wait, clock, cancellationToken).ConfigureAwait(false);
             }
         }
