@@ -8,13 +8,17 @@ public sealed class ProducerOptions
 {
     public const string Section = "Producer";
 
-    /// <summary><c>binance</c>, <c>bybit</c>, or both.</summary>
-    public List<string> Exchanges { get; set; } = [Lambda.Core.Contracts.Exchanges.Binance];
+    // The lists start empty and get their defaults after binding (FillDefaults): the configuration
+    // binder appends to a list that already has items, so configured lists would add to defaults.
 
-    public List<string> Symbols { get; set; } = ["BTCUSDT", "ETHUSDT"];
+    /// <summary><c>binance</c>, <c>bybit</c>, or both (default binance).</summary>
+    public List<string> Exchanges { get; set; } = [];
 
-    /// <summary><c>ticker</c>, <c>trade</c>, <c>kline_&lt;interval&gt;</c>.</summary>
-    public List<string> Streams { get; set; } = ["ticker", "kline_1m", "trade"];
+    /// <summary>Default BTCUSDT, ETHUSDT.</summary>
+    public List<string> Symbols { get; set; } = [];
+
+    /// <summary><c>ticker</c>, <c>trade</c>, <c>kline_&lt;interval&gt;</c> (default ticker, kline_1m, trade).</summary>
+    public List<string> Streams { get; set; } = [];
 
     /// <summary><c>websocket</c> (streams) or <c>rest</c> (polling <c>/api/v3/ticker/24hr</c>, Binance only).</summary>
     public string Mode { get; set; } = "websocket";
@@ -50,6 +54,27 @@ public sealed class ProducerOptions
     public BinanceOptions Binance { get; set; } = new();
 
     public BybitOptions Bybit { get; set; } = new();
+
+    /// <summary>Gives the lists nothing configured their defaults; returns the options for chaining.</summary>
+    public ProducerOptions FillDefaults()
+    {
+        if (Exchanges.Count == 0)
+        {
+            Exchanges = [Lambda.Core.Contracts.Exchanges.Binance];
+        }
+
+        if (Symbols.Count == 0)
+        {
+            Symbols = ["BTCUSDT", "ETHUSDT"];
+        }
+
+        if (Streams.Count == 0)
+        {
+            Streams = ["ticker", "kline_1m", "trade"];
+        }
+
+        return this;
+    }
 }
 
 public sealed class BinanceOptions

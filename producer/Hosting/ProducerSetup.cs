@@ -16,13 +16,13 @@ namespace Lambda.Producer.Hosting;
 /// </summary>
 public sealed class ProducerSetup : IDisposable
 {
-    private ProducerSetup(IConfigurationRoot configuration, KafkaOptions kafka, ProducerOptions producer, string dataDirectory)
+    private ProducerSetup(IConfigurationRoot configuration, KafkaOptions kafka, ProducerOptions producer, string dataDirectory, ILoggerFactory? loggers = null)
     {
         Configuration = configuration;
         Kafka = kafka;
         Producer = producer;
         DataDirectory = dataDirectory;
-        Loggers = LambdaLogging.Create(configuration);
+        Loggers = loggers ?? LambdaLogging.Create(configuration);
         Statistics = new IngestStatistics(Clock);
     }
 
@@ -45,7 +45,7 @@ public sealed class ProducerSetup : IDisposable
     {
         var configuration = LambdaConfiguration.Build([new("Kafka:BootstrapServers", parseResult.GetValue<string?>("--kafka"))]);
         var kafka = configuration.GetSection(KafkaOptions.Section).Get<KafkaOptions>() ?? new KafkaOptions();
-        var producer = configuration.GetSection(ProducerOptions.Section).Get<ProducerOptions>() ?? new ProducerOptions();
+        var producer = (configuration.GetSection(ProducerOptions.Section).Get<ProducerOptions>() ?? new ProducerOptions()).FillDefaults();
         ApplyCommandLine(producer, parseResult);
         var validation = new ProducerOptionsValidator().Validate(null, producer);
         if (validation.Failed)
@@ -54,6 +54,19 @@ public sealed class ProducerSetup : IDisposable
         }
 
         return new ProducerSetup(configuration, kafka, producer, parseResult.GetRequiredValue<DirectoryInfo>("--data-dir").FullName);
+    }
+
+    /// <summary>A setup from options made in code (tests, embedding); they are validated the same way.</summary>
+    public static ProducerSetup Create(ProducerOptions producer, KafkaOptions kafka, string dataDirectory, ILoggerFactory loggers)
+    {
+        producer.FillDefaults();
+        var validation = new ProducerOptionsValidator().Validate(null, producer);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(ProducerOptions.Section, typeof(ProducerOptions), validation.Failures);
+        }
+
+        return new ProducerSetup(new ConfigurationBuilder().Build(), kafka, producer, dataDirectory, loggers);
     }
 
     public ProducerRuntime CreateRuntime(TextWriter output, bool knownSymbolsOnly) =>

@@ -6,7 +6,7 @@ public sealed class ProducerOptionsValidatorTests
 {
     private static IEnumerable<string> Failures(Action<ProducerOptions> change)
     {
-        var options = new ProducerOptions();
+        var options = new ProducerOptions().FillDefaults();
         change(options);
         var result = new ProducerOptionsValidator().Validate(null, options);
         return result.Failed ? result.Failures : [];
