@@ -28,10 +28,12 @@ public static class ProducerHost
         // Draining the frames and flushing Kafka may take the flush timeout and some.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = setup.Kafka.FlushTimeout + TimeSpan.FromSeconds(30));
 
-        using var host = builder.Build();
+        // RunAsync disposes the host: take what is needed afterwards first.
+        var host = builder.Build();
+        var ingest = host.Services.GetRequiredService<IngestService>();
         output.WriteLine($"Streaming {string.Join(", ", setup.Producer.Exchanges)} {string.Join(",", setup.Producer.Symbols)} ({string.Join(",", setup.Producer.Streams)}, {setup.Producer.Mode}) into the {EventLogDescriptionOf(host)}; Ctrl+C stops.");
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
-        return host.Services.GetRequiredService<IngestService>().Delivered ? 0 : 1;
+        return ingest.Delivered ? 0 : 1;
     }
 
     /// <summary>The connectors the options ask for.</summary>

@@ -20,6 +20,7 @@ public sealed class WebSocketSession : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _sendGate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _receiveEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastReceived;
     private SessionEnd? _endRequested;
 
@@ -68,7 +69,9 @@ public sealed class WebSocketSession : IAsyncDisposable
     /// <remarks>The memory handed over is only valid during the call: copy what you keep.</remarks>
     public async Task<SessionEnd> ReceiveAsync(Func<ReadOnlyMemory<byte>, ValueTask> onMessage, CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        // Cancelling a pending receive would abort the socket without a close frame; stopping
+        // closes politely instead, and the server's answer ends the loop.
+        using var stopping = cancellationToken.Register(() => _ = CloseAsync(SessionEndKind.Cancelled, "stopping"));
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         try
         {
@@ -83,11 +86,17 @@ public sealed class WebSocketSession : IAsyncDisposable
                     buffer = larger;
                 }
 
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(count), linked.Token).ConfigureAwait(false);
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(count), _stop.Token).ConfigureAwait(false);
                 Interlocked.Exchange(ref _lastReceived, _clock.GetTimestamp());
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     await CompleteCloseHandshakeAsync().ConfigureAwait(false);
+                    if (Volatile.Read(ref _endRequested) is { } ours)
+                    {
+                        // The server's answer to our own close.
+                        return ours;
+                    }
+
                     var status = _socket.CloseStatus is { } s ? $"{(int)s} {s}" : "no status";
                     return new SessionEnd(SessionEndKind.ClosedByServer, $"{status}: {_socket.CloseStatusDescription}".TrimEnd(' ', ':'));
                 }
@@ -119,6 +128,7 @@ public sealed class WebSocketSession : IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            _receiveEnded.TrySetResult();
         }
     }
 
@@ -148,7 +158,10 @@ public sealed class WebSocketSession : IAsyncDisposable
         _socket.Abort();
     }
 
-    /// <summary>Closes politely (close frame, bounded wait), then ends the session for the given reason.</summary>
+    /// <summary>
+    /// Closes politely: a close frame, then a bounded wait for the server's answer (which ends the
+    /// receive loop with this reason), and an abort if it does not come.
+    /// </summary>
     public async Task CloseAsync(SessionEndKind kind, string detail)
     {
         Interlocked.CompareExchange(ref _endRequested, new SessionEnd(kind, detail), null);
@@ -158,6 +171,7 @@ public sealed class WebSocketSession : IAsyncDisposable
             if (_socket.State == WebSocketState.Open)
             {
                 await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, detail, timeout.Token).ConfigureAwait(false);
+                await _receiveEnded.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
@@ -170,9 +184,9 @@ public sealed class WebSocketSession : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        // _stop and _sendGate hold no OS handles; leaving them undisposed keeps a late End() or
+        // send from racing into an ObjectDisposedException.
         _socket.Dispose();
-        _stop.Dispose();
-        _sendGate.Dispose();
         return ValueTask.CompletedTask;
     }
 
