@@ -11,20 +11,35 @@ public static class EventSerializer
 {
     private static readonly EventJsonContext Context = EventJsonContext.Default;
 
-    public static byte[] Serialize(MarketEvent marketEvent) => marketEvent switch
+    // One writer and buffer per thread, reset for each event: the hot path allocates only the result.
+    [ThreadStatic]
+    private static Utf8JsonWriter? s_writer;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? s_buffer;
+
+    /// <summary>The event's JSON as a new array of exactly its length (what a Kafka message value needs).</summary>
+    public static byte[] Serialize(MarketEvent marketEvent)
     {
-        TickerEvent e => JsonSerializer.SerializeToUtf8Bytes(e, Context.TickerEvent),
-        KlineEvent e => JsonSerializer.SerializeToUtf8Bytes(e, Context.KlineEvent),
-        TradeEvent e => JsonSerializer.SerializeToUtf8Bytes(e, Context.TradeEvent),
-        AlertEvent e => JsonSerializer.SerializeToUtf8Bytes(e, Context.AlertEvent),
-        DeadLetter e => JsonSerializer.SerializeToUtf8Bytes(e, Context.DeadLetter),
-        _ => throw new ArgumentException($"No contract for {marketEvent.GetType().Name}", nameof(marketEvent)),
-    };
+        var buffer = s_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        Serialize(marketEvent, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
 
     /// <summary>Writes the event into a caller-owned buffer, for sinks that batch without copying.</summary>
     public static void Serialize(MarketEvent marketEvent, IBufferWriter<byte> output)
     {
-        using var writer = new Utf8JsonWriter(output);
+        var writer = s_writer;
+        if (writer is null)
+        {
+            writer = s_writer = new Utf8JsonWriter(output);
+        }
+        else
+        {
+            writer.Reset(output);
+        }
+
         switch (marketEvent)
         {
             case TickerEvent e: JsonSerializer.Serialize(writer, e, Context.TickerEvent); break;
@@ -34,6 +49,8 @@ public static class EventSerializer
             case DeadLetter e: JsonSerializer.Serialize(writer, e, Context.DeadLetter); break;
             default: throw new ArgumentException($"No contract for {marketEvent.GetType().Name}", nameof(marketEvent));
         }
+
+        writer.Flush();
     }
 
     /// <summary>Reads a message of <paramref name="topic"/>; throws <see cref="JsonException"/> on a bad one.</summary>

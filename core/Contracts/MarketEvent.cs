@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Json.Serialization;
 
 namespace Lambda.Core.Contracts;
@@ -39,8 +41,20 @@ public abstract record MarketEvent
 /// <summary>The message key of DESIGN.md: <c>{exchange}:{symbol}</c>.</summary>
 public static class EventKey
 {
-    public static string For(string exchange, string? symbol) =>
-        string.IsNullOrEmpty(symbol) ? exchange : string.Concat(exchange, ":", symbol);
+    // A handful of symbols make millions of events: build each key (and its UTF-8 bytes) once.
+    private static readonly ConcurrentDictionary<(string Exchange, string Symbol), (string Text, byte[] Utf8)> Keys = new();
+
+    public static string For(string exchange, string? symbol) => Cached(exchange, symbol).Text;
+
+    /// <summary>The key as UTF-8 bytes, shared: callers must not modify it.</summary>
+    public static byte[] Utf8For(string exchange, string? symbol) => Cached(exchange, symbol).Utf8;
+
+    private static (string Text, byte[] Utf8) Cached(string exchange, string? symbol) =>
+        Keys.GetOrAdd((exchange, symbol ?? ""), static pair =>
+        {
+            var text = pair.Symbol.Length == 0 ? pair.Exchange : string.Concat(pair.Exchange, ":", pair.Symbol);
+            return (text, Encoding.UTF8.GetBytes(text));
+        });
 }
 
 /// <summary>Where an event entered the system.</summary>

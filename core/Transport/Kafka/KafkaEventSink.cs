@@ -15,8 +15,8 @@ public sealed partial class KafkaEventSink : IEventSink
 
     private readonly KafkaOptions _options;
     private readonly ILogger _logger;
-    private readonly IProducer<string, byte[]> _producer;
-    private readonly Action<DeliveryReport<string, byte[]>> _onDelivery;
+    private readonly IProducer<byte[], byte[]> _producer;
+    private readonly Action<DeliveryReport<byte[], byte[]>> _onDelivery;
     private int _disposed;
     private long _sentAtLastFlush = -1;
 
@@ -24,7 +24,7 @@ public sealed partial class KafkaEventSink : IEventSink
     {
         _options = options;
         _logger = logger;
-        _producer = new ProducerBuilder<string, byte[]>(KafkaClientSettings.ForProducer(options))
+        _producer = new ProducerBuilder<byte[], byte[]>(KafkaClientSettings.ForProducer(options))
             .SetErrorHandler((_, error) => LogClientError(error.Code, error.Reason, error.IsFatal))
             .SetLogHandler((_, message) => LogLibrdkafka(message.Facility, message.Message))
             .Build();
@@ -37,7 +37,7 @@ public sealed partial class KafkaEventSink : IEventSink
 
     public async ValueTask PublishAsync(MarketEvent marketEvent, CancellationToken cancellationToken)
     {
-        var message = new Message<string, byte[]> { Key = marketEvent.Key, Value = EventSerializer.Serialize(marketEvent) };
+        var message = new Message<byte[], byte[]> { Key = EventKey.Utf8For(marketEvent.Exchange, marketEvent.Symbol), Value = EventSerializer.Serialize(marketEvent) };
         var topic = _options.PhysicalTopic(marketEvent.Topic);
         while (true)
         {
@@ -47,7 +47,7 @@ public sealed partial class KafkaEventSink : IEventSink
                 Statistics.RecordSent();
                 return;
             }
-            catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
             {
                 // Back-pressure: librdkafka's queue is full while the broker is slow or away. Wait for
                 // deliveries to drain rather than dropping the event.
@@ -85,7 +85,7 @@ public sealed partial class KafkaEventSink : IEventSink
         _producer.Dispose();
     }
 
-    private void OnDelivery(DeliveryReport<string, byte[]> report)
+    private void OnDelivery(DeliveryReport<byte[], byte[]> report)
     {
         if (report.Error.IsError)
         {

@@ -151,18 +151,24 @@ public abstract partial class StreamConnection
                 session = await WebSocketSession.ConnectAsync(Endpoint, limiter, Clock, _settings.ConnectTimeout, cancellationToken).ConfigureAwait(false);
                 var live = new Live(session);
                 live.Receiving = session.ReceiveAsync(message => ForwardAsync(live, message, frames, cancellationToken), cancellationToken);
+                await OnOpenedAsync(session, cancellationToken).ConfigureAwait(false);
                 live.KeepingAlive = KeepAliveAsync(session, live.Stopping.Token);
                 _context.Connectivity.Opened();
-                await OnOpenedAsync(session, cancellationToken).ConfigureAwait(false);
                 LogConnected(Name, Endpoint.GetLeftPart(UriPartial.Path));
                 return live;
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 if (session is not null)
                 {
-                    session.End(SessionEndKind.Aborted, "setup failed");
+                    // Opened but not set up (a failed subscribe, or stopping meanwhile): never leave it behind.
+                    await session.CloseAsync(SessionEndKind.Aborted, "setup failed").ConfigureAwait(false);
                     await session.DisposeAsync().ConfigureAwait(false);
+                }
+
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return null;
                 }
 
                 var wait = _backoff.Next(Clock.GetElapsedTime(attemptStarted));

@@ -172,6 +172,11 @@ public sealed class BinanceWebSocketFaultTests
 
         (await DeliveredTradeIdsAsync(producer, 200)).Should().Equal(Enumerable.Range(1, 200).Select(i => (long)i));
         exchange.Binance.Connections.Should().HaveCountGreaterThanOrEqualTo(3);
+        foreach (var connection in exchange.Binance.Connections)
+        {
+            (await connection.WaitForCloseAsync(Wait)).Should().NotBeNull($"connection {connection.Ordinal} is closed once the producer stopped");
+        }
+
         exchange.Binance.Connections.Should().OnlyContain(c => c.ClosedBy == "client", "we always rotate before the server's limit, and close politely");
     }
 
