@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Contracts;
+using Lambda.Producer.Hosting;
 using Lambda.Producer.Replay;
+using Microsoft.Extensions.Options;
 
 namespace Lambda.Producer.Commands;
 
@@ -16,6 +18,30 @@ public static class ProducerCommand
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(ReplayCommand.Build());
         return root;
+    }
+
+    /// <summary>Builds the setup (configuration and options) and runs <paramref name="run"/> with it; a wrong setting is reported, not thrown.</summary>
+    internal static async Task<int> WithSetupAsync(ParseResult parseResult, Func<ProducerSetup, Task<int>> run)
+    {
+        ProducerSetup setup;
+        try
+        {
+            setup = ProducerSetup.From(parseResult);
+        }
+        catch (OptionsValidationException e)
+        {
+            foreach (var failure in e.Failures)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(failure).ConfigureAwait(false);
+            }
+
+            return 1;
+        }
+
+        using (setup)
+        {
+            return await run(setup).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Options of the pipeline itself, shared by <c>run</c> and <c>replay</c>; absent ones keep the configured values.</summary>

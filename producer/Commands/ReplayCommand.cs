@@ -36,25 +36,29 @@ internal static class ReplayCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parseResult, ReplayOptions replay, CancellationToken cancellationToken)
-    {
-        var output = parseResult.InvocationConfiguration.Output;
-        using var setup = ProducerSetup.From(parseResult);
-        var runtime = setup.CreateRuntime(output, knownSymbolsOnly: false);
-        var job = new ReplayJob(replay, runtime, setup.Clock, setup.Loggers.CreateLogger<ReplayJob>());
-        output.WriteLine($"Replaying {replay.Files.Count} file(s) into the {runtime.EventLogDescription}");
-        var completed = false;
-        try
+    private static Task<int> RunAsync(ParseResult parseResult, ReplayOptions replay, CancellationToken cancellationToken) =>
+        ProducerCommand.WithSetupAsync(parseResult, async setup =>
         {
-            await job.RunAsync(cancellationToken).ConfigureAwait(false);
-            completed = true;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            output.WriteLine("Interrupted: flushing what was replayed so far.");
-        }
+            var output = parseResult.InvocationConfiguration.Output;
+            var runtime = setup.CreateRuntime(output, knownSymbolsOnly: false);
+            var job = new ReplayJob(replay, runtime, setup.Clock, setup.Loggers.CreateLogger<ReplayJob>());
+            output.WriteLine($"Replaying {replay.Files.Count} file(s) into the {runtime.EventLogDescription}");
+            var completed = false;
+            try
+            {
+                await job.RunAsync(cancellationToken).ConfigureAwait(false);
+                completed = true;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                output.WriteLine("Interrupted: flushing what was replayed so far.");
+            }
+            catch (InvalidDataException e)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            }
 
-        var delivered = await runtime.ShutdownAsync().ConfigureAwait(false);
-        return completed && delivered ? 0 : 1;
-    }
+            var delivered = await runtime.ShutdownAsync().ConfigureAwait(false);
+            return completed && delivered ? 0 : 1;
+        });
 }

@@ -3,7 +3,6 @@ using Lambda.Core.CommandLine;
 using Lambda.Core.Contracts;
 using Lambda.Producer.Connectors;
 using Lambda.Producer.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Lambda.Producer.Commands;
 
@@ -52,26 +51,6 @@ internal static class RunCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
-    {
-        ProducerSetup setup;
-        try
-        {
-            setup = ProducerSetup.From(parseResult);
-        }
-        catch (OptionsValidationException e)
-        {
-            foreach (var failure in e.Failures)
-            {
-                await parseResult.InvocationConfiguration.Error.WriteLineAsync(failure).ConfigureAwait(false);
-            }
-
-            return 1;
-        }
-
-        using (setup)
-        {
-            return await ProducerHost.RunAsync(setup, parseResult.InvocationConfiguration.Output, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private static Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken) =>
+        ProducerCommand.WithSetupAsync(parseResult, setup => ProducerHost.RunAsync(setup, parseResult.InvocationConfiguration.Output, cancellationToken));
 }

@@ -17,8 +17,11 @@ public sealed partial class IngestService(
     IHostApplicationLifetime lifetime,
     ILogger<IngestService> logger) : BackgroundService
 {
-    /// <summary>True once everything received was delivered; the exit code follows it.</summary>
-    public bool Delivered { get; private set; }
+    /// <summary>True once everything received was delivered and no connector failed; the exit code follows it.</summary>
+    public bool Succeeded => _delivered && Volatile.Read(ref _connectorFailed) == 0;
+
+    private bool _delivered;
+    private int _connectorFailed;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -36,7 +39,7 @@ public sealed partial class IngestService(
             await runtime.AcceptAsync(frame, CancellationToken.None).ConfigureAwait(false);
         }
 
-        Delivered = await runtime.ShutdownAsync().ConfigureAwait(false);
+        _delivered = await runtime.ShutdownAsync().ConfigureAwait(false);
         lifetime.StopApplication();
     }
 
@@ -55,6 +58,7 @@ public sealed partial class IngestService(
         {
             // A connector that fails outright is a bug, not an exchange hiccup: stop, flush and report.
             LogCrashed(e, connector.Name);
+            Interlocked.Exchange(ref _connectorFailed, 1);
             lifetime.StopApplication();
         }
 

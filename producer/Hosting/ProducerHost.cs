@@ -33,7 +33,7 @@ public static class ProducerHost
         var ingest = host.Services.GetRequiredService<IngestService>();
         output.WriteLine($"Streaming {string.Join(", ", setup.Producer.Exchanges)} {string.Join(",", setup.Producer.Symbols)} ({string.Join(",", setup.Producer.Streams)}, {setup.Producer.Mode}) into the {EventLogDescriptionOf(host)}; Ctrl+C stops.");
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
-        return ingest.Delivered ? 0 : 1;
+        return ingest.Succeeded ? 0 : 1;
     }
 
     /// <summary>The connectors the options ask for.</summary>

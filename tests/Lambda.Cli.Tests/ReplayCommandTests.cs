@@ -81,4 +81,16 @@ public sealed class ReplayCommandTests : IDisposable
             "open.positive: open is -5");
         deadLetters.Should().OnlyContain(d => d.Raw.StartsWith("2026-01-01T0", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_file_that_is_neither_a_capture_nor_a_klines_csv_is_refused_with_a_message()
+    {
+        var path = Path.Combine(_dataDir, "notes.txt");
+        File.WriteAllText(path, "hello, this is not market data\n");
+
+        var run = await CommandRun.InvokeAsync(ProducerCommand.Build(), "--data-dir", _dataDir, "replay", path);
+
+        run.ExitCode.Should().Be(1);
+        run.Error.Should().Contain("notes.txt: neither a capture");
+    }
 }
