@@ -25,6 +25,7 @@ public sealed class FrameDeduplicator(TimeProvider clock)
         }
     }
 
+    /// <summary>Second copies dropped since the last <see cref="Begin"/>.</summary>
     public long Dropped { get; private set; }
 
     public void Begin()
@@ -34,6 +35,7 @@ public sealed class FrameDeduplicator(TimeProvider clock)
             _seen.Clear();
             _active = true;
             _endsAt = null;
+            Dropped = 0;
             _duplicateSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }

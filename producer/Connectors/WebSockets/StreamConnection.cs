@@ -64,17 +64,23 @@ public abstract partial class StreamConnection
                     return;
                 }
 
-                switch (await WaitForTriggerAsync(current, cancellationToken).ConfigureAwait(false))
+                var trigger = await WaitForTriggerAsync(current, cancellationToken).ConfigureAwait(false);
+                if (trigger is Trigger.Silent or Trigger.Ended)
                 {
-                    case Trigger.Silent:
-                        current.Session.End(SessionEndKind.Silent, $"nothing received for {current.Session.SilentFor.TotalSeconds:0.#} s");
-                        await EndedAsync(current, cancellationToken).ConfigureAwait(false);
-                        current = null;
-                        break;
-                    case Trigger.Ended:
-                        await EndedAsync(current, cancellationToken).ConfigureAwait(false);
-                        current = null;
-                        break;
+                    // No longer ours to close once it has ended, even if stopping interrupts the backoff.
+                    var ended = current;
+                    current = null;
+                    if (trigger == Trigger.Silent)
+                    {
+                        ended.Session.End(SessionEndKind.Silent, $"nothing received for {ended.Session.SilentFor.TotalSeconds:0.#} s");
+                    }
+
+                    await EndedAsync(ended, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                switch (trigger)
+                {
                     case Trigger.Lifetime:
                         current = await RotateAsync(current, "connection lifetime reached", frames, cancellationToken).ConfigureAwait(false);
                         break;
