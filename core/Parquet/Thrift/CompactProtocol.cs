@@ -226,8 +226,11 @@ internal sealed class CompactReader
                 _position += 8;
                 return;
             case CompactType.Binary:
-                _position += ReadLength();
+            {
+                var length = ReadLength(); // read before adding: the varint moves the position
+                _position += length;
                 return;
+            }
             case CompactType.Uuid:
                 Need(16);
                 _position += 16;
