@@ -56,7 +56,7 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
         _options = _callerOptions.Snapshot();
         foreach (var column in schema.Columns)
         {
-            if (column.Type is ParquetType.Int96 or ParquetType.FixedLenByteArray)
+            if (column.Type is ParquetType.FixedLenByteArray || (column.Type == ParquetType.Int96 && !_options.AllowInt96))
             {
                 throw new NotSupportedException($"Column '{column.Name}': {column.Type} columns can be read but not written.");
             }

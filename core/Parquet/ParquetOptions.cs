@@ -26,6 +26,18 @@ public sealed class ParquetWriterOptions
     /// <summary>Encode the columns of a row group on several threads (the output is the same either way).</summary>
     public bool Parallel { get; set; } = true;
 
+    /// <summary>
+    /// Data page format: 1 (DataPageHeader, the most widely read) or 2 (DataPageHeaderV2: levels stored
+    /// uncompressed before the compressed values).
+    /// </summary>
+    public int DataPageVersion { get; set; } = 1;
+
+    /// <summary>Tests only: mark dictionary pages with the deprecated PLAIN_DICTIONARY encoding, as old writers did.</summary>
+    internal bool LegacyDictionaryEncoding { get; set; }
+
+    /// <summary>Tests only: allow INT96 timestamp columns (what Spark writes), which the public API only reads.</summary>
+    internal bool AllowInt96 { get; set; }
+
     internal void Validate()
     {
         if (!Enum.IsDefined(Compression))
@@ -41,6 +53,11 @@ public sealed class ParquetWriterOptions
         if (PageBytes < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(PageBytes), PageBytes, "The page size must be positive.");
+        }
+
+        if (DataPageVersion is not (1 or 2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(DataPageVersion), DataPageVersion, "The data page version is 1 or 2.");
         }
 
         if (DictionaryBytesLimit < 0)
@@ -60,6 +77,9 @@ public sealed class ParquetWriterOptions
             DictionaryBytesLimit = DictionaryBytesLimit,
             Statistics = Statistics,
             Parallel = Parallel,
+            DataPageVersion = DataPageVersion,
+            LegacyDictionaryEncoding = LegacyDictionaryEncoding,
+            AllowInt96 = AllowInt96,
         };
         return copy;
     }

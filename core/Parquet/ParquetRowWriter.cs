@@ -95,6 +95,13 @@ public sealed class ParquetRowWriter
     /// <summary>Sets a timestamp column (microseconds or milliseconds since the epoch, UTC; finer ticks are truncated).</summary>
     public void SetTimestamp(int column, DateTimeOffset value)
     {
+        if (Column(column).Type == ParquetType.Int96)
+        {
+            var legacy = Begin(column, ParquetType.Int96, nameof(SetTimestamp));
+            legacy.Longs![legacy.Count++] = value.UtcTicks;
+            return;
+        }
+
         var c = Begin(column, ParquetType.Int64, nameof(SetTimestamp));
         c.Longs![c.Count++] = c.Column.Logical switch
         {

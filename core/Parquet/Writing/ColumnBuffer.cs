@@ -75,6 +75,7 @@ internal sealed class ColumnBuffer
                 Array.Resize(ref Ints, capacity);
                 break;
             case ParquetType.Int64:
+            case ParquetType.Int96: // UTC ticks, written as INT96 (tests only)
                 Array.Resize(ref Longs, capacity);
                 break;
             case ParquetType.Float:

@@ -17,6 +17,7 @@ internal sealed class ColumnEncoder
     private readonly int _codec;
     private readonly ByteBuffer _page = new(64 * 1024);
     private readonly ByteBuffer _compressed = new(64 * 1024);
+    private readonly ByteBuffer _levels = new(1024);
     private readonly ByteBuffer _dictionaryPage = new(1024);
     private readonly CompactWriter _header = new(64);
     private Dictionary<int, int>? _map32;
@@ -56,7 +57,7 @@ internal sealed class ColumnEncoder
         if (dictionary)
         {
             DictionaryPageOffset = 0;
-            WritePage(PageTypeId.DictionaryPage, _dictionaryCount, EncodingId.Plain, _dictionaryPage.WrittenSpan);
+            WritePage(PageTypeId.DictionaryPage, _dictionaryCount, _options.LegacyDictionaryEncoding ? EncodingId.PlainDictionary : EncodingId.Plain, _dictionaryPage.WrittenSpan);
         }
 
         DataPageOffset = Output.Length;
@@ -70,7 +71,7 @@ internal sealed class ColumnEncoder
 
         if (dictionary)
         {
-            Encodings.Add(EncodingId.RleDictionary);
+            Encodings.Add(_options.LegacyDictionaryEncoding ? EncodingId.PlainDictionary : EncodingId.RleDictionary);
         }
     }
 
@@ -185,6 +186,7 @@ internal sealed class ColumnEncoder
     {
         var c = _column;
         var count = c.Count;
+        var v2 = _options.DataPageVersion == 2;
         var bitWidth = dictionary ? RleHybridEncoder.BitWidth(_dictionaryCount - 1) : 0;
         double bytesPerValue = dictionary
             ? bitWidth / 8.0 + 0.01
@@ -193,20 +195,32 @@ internal sealed class ColumnEncoder
                 ParquetType.Boolean => 0.125,
                 ParquetType.Int32 or ParquetType.Float => 4,
                 ParquetType.Int64 or ParquetType.Double => 8,
+                ParquetType.Int96 => 12,
                 _ => count == 0 ? 4 : (double)c.Strings!.PlainBytes / count,
             };
         var bytesPerRow = (c.Nullable ? 0.125 : 0) + bytesPerValue * (rows == 0 ? 0 : (double)count / rows);
         var rowsPerPage = (int)Math.Clamp(_options.PageBytes / Math.Max(bytesPerRow, 1.0 / 64), 1, Math.Max(1, rows));
+        var encoding = dictionary
+            ? (_options.LegacyDictionaryEncoding ? EncodingId.PlainDictionary : EncodingId.RleDictionary)
+            : EncodingId.Plain;
 
         var valueStart = 0;
-        for (var rowStart = 0; rowStart < rows || (rows == 0 && rowStart == 0); rowStart += rowsPerPage)
+        for (var rowStart = 0; rowStart < rows; rowStart += rowsPerPage)
         {
             var pageRows = Math.Min(rowsPerPage, rows - rowStart);
             var values = c.Nullable ? c.Defs.AsSpan(rowStart, pageRows).Count((byte)1) : pageRows;
             _page.Clear();
+            _levels.Clear();
             if (c.Nullable)
             {
-                RleHybridEncoder.EncodeWithLength<byte>(c.Defs.AsSpan(rowStart, pageRows), 1, _page);
+                if (v2)
+                {
+                    RleHybridEncoder.Encode<byte>(c.Defs.AsSpan(rowStart, pageRows), 1, _levels);
+                }
+                else
+                {
+                    RleHybridEncoder.EncodeWithLength<byte>(c.Defs.AsSpan(rowStart, pageRows), 1, _page);
+                }
             }
 
             if (dictionary)
@@ -219,12 +233,16 @@ internal sealed class ColumnEncoder
                 WritePlain(valueStart, values);
             }
 
-            WritePage(PageTypeId.DataPage, pageRows, dictionary ? EncodingId.RleDictionary : EncodingId.Plain, _page.WrittenSpan);
-            valueStart += values;
-            if (rows == 0)
+            if (v2)
             {
-                break;
+                WriteDataPageV2(pageRows, pageRows - values, encoding, _levels.WrittenSpan, _page.WrittenSpan);
             }
+            else
+            {
+                WritePage(PageTypeId.DataPage, pageRows, encoding, _page.WrittenSpan);
+            }
+
+            valueStart += values;
         }
     }
 
@@ -264,6 +282,13 @@ internal sealed class ColumnEncoder
                 break;
             case ParquetType.ByteArray:
                 WritePlainStrings(start, count);
+                break;
+            case ParquetType.Int96:
+                foreach (var ticks in c.Longs.AsSpan(start, count))
+                {
+                    _page.Write(ParquetValues.ToInt96(new DateTimeOffset(ticks, TimeSpan.Zero)));
+                }
+
                 break;
             default:
                 throw new NotSupportedException($"Writing {c.Type} is not supported.");
@@ -314,6 +339,46 @@ internal sealed class ColumnEncoder
 
             _page.Advance(total);
         }
+    }
+
+    /// <summary>A v2 data page: levels stay uncompressed; values are compressed unless that does not make them smaller.</summary>
+    private void WriteDataPageV2(int rows, int nulls, int encoding, ReadOnlySpan<byte> levels, ReadOnlySpan<byte> values)
+    {
+        ReadOnlySpan<byte> stored = values;
+        var compressed = false;
+        if (_codec != CodecId.Uncompressed)
+        {
+            _compressed.Clear();
+            Codecs.Compress(_options.Compression, values, _compressed);
+            if (_compressed.Length < values.Length)
+            {
+                stored = _compressed.WrittenSpan;
+                compressed = true;
+            }
+        }
+
+        var header = new PageHeader
+        {
+            Type = PageTypeId.DataPageV2,
+            UncompressedPageSize = levels.Length + values.Length,
+            CompressedPageSize = levels.Length + stored.Length,
+            DataPageHeaderV2 = new DataPageHeaderV2
+            {
+                NumValues = rows,
+                NumNulls = nulls,
+                NumRows = rows,
+                Encoding = encoding,
+                DefinitionLevelsByteLength = levels.Length,
+                RepetitionLevelsByteLength = 0,
+                IsCompressed = compressed,
+            },
+        };
+        _header.Clear();
+        ParquetThrift.Write(_header, header);
+        Output.Write(_header.WrittenSpan);
+        Output.Write(levels);
+        Output.Write(stored);
+        TotalUncompressedSize += _header.Length + levels.Length + values.Length;
     }
 
     private void WritePage(int pageType, int values, int encoding, ReadOnlySpan<byte> body)
