@@ -33,7 +33,7 @@ internal static class FileSurgery
         return result;
     }
 
-    /// <summary>Rewrites the page header at <paramref name="offset"/>; the new header must serialize to the same length.</summary>
+    /// <summary>Rewrites the page header at <paramref name="offset"/>, moving what follows and fixing the footer's offsets.</summary>
     public static byte[] WithPageHeader(byte[] file, long offset, Action<PageHeader> change)
     {
         var reader = new CompactReader(file, (int)offset, file.Length - (int)offset);
@@ -42,13 +42,44 @@ internal static class FileSurgery
         change(header);
         var writer = new CompactWriter();
         ParquetThrift.Write(writer, header);
-        if (writer.Length != length)
+        var delta = writer.Length - length;
+        var footer = ReadFooter(file);
+        var data = DataLength(file);
+        var moved = new byte[data + delta];
+        file.AsSpan(0, (int)offset).CopyTo(moved);
+        writer.WrittenSpan.CopyTo(moved.AsSpan((int)offset));
+        file.AsSpan((int)offset + length, data - (int)offset - length).CopyTo(moved.AsSpan((int)offset + writer.Length));
+        foreach (var group in footer.RowGroups)
         {
-            throw new InvalidOperationException($"the new page header takes {writer.Length} bytes, the old {length}");
+            foreach (var chunk in group.Columns)
+            {
+                var meta = chunk.MetaData!;
+                var start = Math.Min(meta.DataPageOffset, meta.DictionaryPageOffset ?? long.MaxValue);
+                if (start <= offset && offset < start + meta.TotalCompressedSize)
+                {
+                    meta.TotalCompressedSize += delta;
+                }
+
+                if (meta.DataPageOffset > offset)
+                {
+                    meta.DataPageOffset += delta;
+                }
+
+                if (meta.DictionaryPageOffset > offset)
+                {
+                    meta.DictionaryPageOffset += delta;
+                }
+            }
         }
 
-        var result = file.ToArray();
-        writer.WrittenSpan.CopyTo(result.AsSpan((int)offset));
+        var footerWriter = new CompactWriter();
+        ParquetThrift.Write(footerWriter, footer);
+        var footerBytes = footerWriter.ToArray();
+        var result = new byte[moved.Length + footerBytes.Length + 8];
+        moved.CopyTo(result, 0);
+        footerBytes.CopyTo(result, moved.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(result.AsSpan(moved.Length + footerBytes.Length), footerBytes.Length);
+        "PAR1"u8.CopyTo(result.AsSpan(result.Length - 4));
         return result;
     }
 
