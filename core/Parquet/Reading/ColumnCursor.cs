@@ -1,0 +1,687 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using Lambda.Core.Parquet.Encodings;
+using Lambda.Core.Parquet.Thrift;
+
+namespace Lambda.Core.Parquet.Reading;
+
+/// <summary>
+/// Walks one column chunk value by value. The chunk's bytes are read once; pages are decompressed one at a
+/// time into a reused buffer; definition levels and dictionary indices are decoded in small batches. PLAIN
+/// values are read in place. Every length is checked before use, so damaged data ends in a
+/// <see cref="ParquetException"/>, never in an out-of-range read or an oversized allocation.
+/// </summary>
+internal sealed class ColumnCursor : IDisposable
+{
+    private const int BatchSize = 1024;
+
+    private enum Mode
+    {
+        Plain,
+        Dictionary,
+        RleBoolean,
+    }
+
+    private readonly ParquetFileReader _file;
+    private readonly LeafInfo _leaf;
+    private readonly ParquetType _type;
+    private readonly int _width;
+    private readonly bool _optional;
+    private readonly RleHybridDecoder _defs = new();
+    private readonly RleHybridDecoder _indices = new();
+    private readonly int[] _defBatch;
+    private readonly int[] _indexBatch = new int[BatchSize];
+
+    private byte[]? _chunk;
+    private int _chunkPosition;
+    private int _chunkEnd;
+    private int _codec;
+    private long _valuesLeftInChunk;
+    private long _valuesInChunk;
+
+    private byte[] _pageBuffer = [];
+    private byte[] _dictionaryBuffer = [];
+    private long _pageValuesLeft;
+    private Mode _mode;
+    private byte[] _values = [];
+    private int _valuesPosition;
+    private int _valuesEnd;
+    private int _valuesStart;
+    private long _booleanIndex;
+    private int _defPosition;
+    private int _defCount;
+    private int _indexPosition;
+    private int _indexCount;
+
+    private bool _hasDictionary;
+    private byte[] _dictionary = [];
+    private int _dictionaryBase;
+    private int _dictionaryCount;
+    private int[] _dictionaryOffsets = [];
+    private int[] _dictionaryLengths = [];
+    private string?[] _dictionaryStrings = [];
+
+    private int _currentOffset;
+    private int _currentLength;
+    private int _currentIndex;
+    private bool _currentBoolean;
+
+    public ColumnCursor(ParquetFileReader file, LeafInfo leaf)
+    {
+        _file = file;
+        _leaf = leaf;
+        _type = leaf.Column.Type;
+        _width = leaf.Width;
+        _optional = leaf.Column.Nullable;
+        _defBatch = _optional ? new int[BatchSize] : [];
+    }
+
+    public LeafInfo Leaf => _leaf;
+
+    public ParquetType Type => _type;
+
+    /// <summary>True when the current value is null.</summary>
+    public bool IsNull { get; private set; }
+
+    /// <summary>Positions the cursor before the first value of a column chunk.</summary>
+    public void Start(ColumnMetaData? meta, long rows, int rowGroup)
+    {
+        ReleaseChunk();
+        if (meta is null)
+        {
+            throw Corrupt($"row group {rowGroup} has no metadata for column '{_leaf.Column.Name}'");
+        }
+
+        if (Codecs.FromCodecId(meta.Codec) is null)
+        {
+            throw _file.Problem($"column '{_leaf.Column.Name}' is compressed with {CodecId.Name(meta.Codec)}, which this reader does not support (it reads UNCOMPRESSED, SNAPPY and GZIP)");
+        }
+
+        if (meta.NumValues != rows)
+        {
+            throw Corrupt($"column '{_leaf.Column.Name}' in row group {rowGroup} holds {meta.NumValues} values for {rows} rows");
+        }
+
+        var (start, length) = _file.ChunkRange(meta, _leaf, rowGroup);
+        _chunk = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
+        _file.ReadRange(start, _chunk, length);
+        _chunkPosition = 0;
+        _chunkEnd = length;
+        _codec = meta.Codec;
+        _valuesLeftInChunk = rows;
+        _valuesInChunk = rows;
+        _pageValuesLeft = 0;
+        _hasDictionary = false;
+        _dictionaryCount = 0;
+    }
+
+    /// <summary>Moves to the next value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Advance()
+    {
+        while (_pageValuesLeft == 0)
+        {
+            NextPage();
+        }
+
+        _pageValuesLeft--;
+        _valuesLeftInChunk--;
+        if (_optional)
+        {
+            if (_defPosition == _defCount)
+            {
+                RefillDefinitionLevels();
+            }
+
+            if (_defBatch[_defPosition++] == 0)
+            {
+                IsNull = true;
+                return;
+            }
+
+            IsNull = false;
+        }
+
+        switch (_mode)
+        {
+            case Mode.Dictionary:
+            {
+                var index = NextIndex();
+                if ((uint)index >= (uint)_dictionaryCount)
+                {
+                    throw Corrupt($"column '{_leaf.Column.Name}': dictionary index {index} is outside the dictionary of {_dictionaryCount} values");
+                }
+
+                _currentIndex = index;
+                break;
+            }
+
+            case Mode.RleBoolean:
+                _currentBoolean = NextIndex() != 0;
+                break;
+            default:
+                AdvancePlain();
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AdvancePlain()
+    {
+        var width = _width;
+        if (width > 0)
+        {
+            if (_valuesEnd - _valuesPosition < width)
+            {
+                throw PageEndedEarly();
+            }
+
+            _currentOffset = _valuesPosition;
+            _valuesPosition += width;
+        }
+        else if (width == 0)
+        {
+            var bit = _booleanIndex++;
+            var byteIndex = _valuesStart + (bit >> 3);
+            if (byteIndex >= _valuesEnd)
+            {
+                throw PageEndedEarly();
+            }
+
+            _currentBoolean = (_values[byteIndex] & (1 << (int)(bit & 7))) != 0;
+        }
+        else
+        {
+            if (_valuesEnd - _valuesPosition < 4)
+            {
+                throw PageEndedEarly();
+            }
+
+            var length = BinaryPrimitives.ReadInt32LittleEndian(_values.AsSpan(_valuesPosition, 4));
+            if (length < 0 || length > _valuesEnd - _valuesPosition - 4)
+            {
+                throw Corrupt($"column '{_leaf.Column.Name}': a value declares {length} bytes but the page has {_valuesEnd - _valuesPosition - 4} left");
+            }
+
+            _currentOffset = _valuesPosition + 4;
+            _currentLength = length;
+            _valuesPosition += 4 + length;
+        }
+    }
+
+    // ---------------------------------------------------------------- typed access (the caller checked type and null)
+
+    public bool GetBoolean() => _mode switch
+    {
+        Mode.Dictionary => _dictionary[_dictionaryBase + _currentIndex] != 0,
+        _ => _currentBoolean,
+    };
+
+    public int GetInt32() => BinaryPrimitives.ReadInt32LittleEndian(CurrentFixed(4));
+
+    public long GetInt64() => BinaryPrimitives.ReadInt64LittleEndian(CurrentFixed(8));
+
+    public float GetFloat() => BinaryPrimitives.ReadSingleLittleEndian(CurrentFixed(4));
+
+    public double GetDouble() => BinaryPrimitives.ReadDoubleLittleEndian(CurrentFixed(8));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ReadOnlySpan<byte> CurrentFixed(int width) => _mode == Mode.Dictionary
+        ? _dictionary.AsSpan(_dictionaryBase + _currentIndex * width, width)
+        : _values.AsSpan(_currentOffset, width);
+
+    public string GetString()
+    {
+        if (_mode == Mode.Dictionary)
+        {
+            return _dictionaryStrings[_currentIndex] ??= System.Text.Encoding.UTF8.GetString(_dictionary, _dictionaryOffsets[_currentIndex], _dictionaryLengths[_currentIndex]);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(GetBytesSpan());
+    }
+
+    /// <summary>The current BYTE_ARRAY / FIXED_LEN_BYTE_ARRAY / INT96 value's bytes (valid until the next Advance).</summary>
+    public ReadOnlySpan<byte> GetBytesSpan()
+    {
+        if (_width > 0)
+        {
+            return CurrentFixed(_width);
+        }
+
+        return _mode == Mode.Dictionary
+            ? _dictionary.AsSpan(_dictionaryOffsets[_currentIndex], _dictionaryLengths[_currentIndex])
+            : _values.AsSpan(_currentOffset, _currentLength);
+    }
+
+    public DateOnly GetDate()
+    {
+        var days = GetInt32();
+        if (!ParquetValues.TryDaysToDate(days, out var date))
+        {
+            throw _file.Problem($"column '{_leaf.Column.Name}': {days} days since 1970-01-01 is outside the range of DateOnly");
+        }
+
+        return date;
+    }
+
+    public DateTimeOffset GetTimestamp()
+    {
+        if (_type == ParquetType.Int96)
+        {
+            if (!ParquetValues.TryFromInt96(CurrentFixed(12), out var legacy))
+            {
+                throw _file.Problem($"column '{_leaf.Column.Name}': INT96 timestamp outside the range of DateTimeOffset");
+            }
+
+            return legacy;
+        }
+
+        var raw = GetInt64();
+        if (!_leaf.TryTimestamp(raw, out var value))
+        {
+            throw _file.Problem($"column '{_leaf.Column.Name}': timestamp {raw} is outside the range of DateTimeOffset");
+        }
+
+        return value;
+    }
+
+    /// <summary>Integer view for filters: booleans 0/1, INT32 and INT64 raw.</summary>
+    public long GetRawLong() => _type switch
+    {
+        ParquetType.Boolean => GetBoolean() ? 1 : 0,
+        ParquetType.Int32 => GetInt32(),
+        _ => GetInt64(),
+    };
+
+    public double GetRawDouble() => _type == ParquetType.Float ? GetFloat() : GetDouble();
+
+    // ---------------------------------------------------------------- pages
+
+    private void NextPage()
+    {
+        var chunk = _chunk!;
+        while (true)
+        {
+            if (_chunkPosition >= _chunkEnd)
+            {
+                throw Corrupt($"column '{_leaf.Column.Name}': the column chunk ends after {_valuesInChunk - _valuesLeftInChunk} of its {_valuesInChunk} values");
+            }
+
+            PageHeader header;
+            var reader = new CompactReader(chunk, _chunkPosition, _chunkEnd - _chunkPosition);
+            try
+            {
+                header = ParquetThrift.ReadPageHeader(reader);
+            }
+            catch (ThriftException e)
+            {
+                throw Corrupt($"column '{_leaf.Column.Name}': corrupt page header ({e.Message})", e);
+            }
+
+            _chunkPosition = reader.Position;
+            var left = _chunkEnd - _chunkPosition;
+            if (header.CompressedPageSize < 0 || header.CompressedPageSize > left)
+            {
+                throw Corrupt($"column '{_leaf.Column.Name}': a page declares {header.CompressedPageSize} bytes but only {left} bytes remain in the column chunk");
+            }
+
+            if (header.UncompressedPageSize < 0)
+            {
+                throw Corrupt($"column '{_leaf.Column.Name}': a page declares a negative size");
+            }
+
+            var dataStart = _chunkPosition;
+            _chunkPosition += header.CompressedPageSize;
+            switch (header.Type)
+            {
+                case PageTypeId.DictionaryPage:
+                    LoadDictionary(header, dataStart);
+                    continue;
+                case PageTypeId.DataPage:
+                    StartDataPageV1(header, dataStart);
+                    break;
+                case PageTypeId.DataPageV2:
+                    StartDataPageV2(header, dataStart);
+                    break;
+                default:
+                    continue; // index pages and anything newer carry no values
+            }
+
+            if (_pageValuesLeft > 0)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Decompresses a page (or part of one) and returns where its bytes are.</summary>
+    private (byte[] Buffer, int Offset) Decompress(int offset, int compressedSize, int uncompressedSize, bool compressed, bool intoDictionary)
+    {
+        if (!compressed || _codec == CodecId.Uncompressed)
+        {
+            if (compressedSize != uncompressedSize)
+            {
+                throw Corrupt($"column '{_leaf.Column.Name}': an uncompressed page declares {uncompressedSize} bytes but holds {compressedSize}");
+            }
+
+            return (_chunk!, offset);
+        }
+
+        if (uncompressedSize > Codecs.MaxExpansion(_codec, compressedSize))
+        {
+            throw Corrupt($"column '{_leaf.Column.Name}': a page declares {uncompressedSize} uncompressed bytes, more than {compressedSize} {CodecId.Name(_codec)} bytes can hold");
+        }
+
+        ref var buffer = ref intoDictionary ? ref _dictionaryBuffer : ref _pageBuffer;
+        if (buffer.Length < uncompressedSize)
+        {
+            buffer = new byte[Math.Max(uncompressedSize, Math.Min(buffer.Length * 2, Array.MaxLength))];
+        }
+
+        try
+        {
+            Codecs.Decompress(_codec, _chunk!, offset, compressedSize, buffer.AsSpan(0, uncompressedSize));
+        }
+        catch (InvalidDataException e)
+        {
+            throw Corrupt($"column '{_leaf.Column.Name}': {CodecId.Name(_codec)} decompression failed ({e.Message})", e);
+        }
+
+        return (buffer, 0);
+    }
+
+    private void LoadDictionary(PageHeader header, int dataStart)
+    {
+        var dictionary = header.DictionaryPageHeader ?? throw Corrupt($"column '{_leaf.Column.Name}': dictionary page without its header");
+        if (dictionary.Encoding is not (EncodingId.Plain or EncodingId.PlainDictionary))
+        {
+            throw _file.Problem($"column '{_leaf.Column.Name}': dictionary page encoding {dictionary.Encoding} is not supported");
+        }
+
+        var (buffer, offset) = Decompress(dataStart, header.CompressedPageSize, header.UncompressedPageSize, compressed: true, intoDictionary: true);
+        var size = header.UncompressedPageSize;
+        var count = dictionary.NumValues;
+        if (count < 0)
+        {
+            throw Corrupt($"column '{_leaf.Column.Name}': the dictionary declares {count} values");
+        }
+
+        switch (_width)
+        {
+            case 0:
+            {
+                // booleans: expand the bits to one byte per entry
+                if (count > (long)size * 8)
+                {
+                    throw DictionaryTooSmall(count, size);
+                }
+
+                var expanded = new byte[count];
+                for (var i = 0; i < count; i++)
+                {
+                    expanded[i] = (byte)((buffer[offset + (i >> 3)] >> (i & 7)) & 1);
+                }
+
+                _dictionary = expanded;
+                _dictionaryBase = 0;
+                break;
+            }
+
+            case > 0:
+                if ((long)count * _width > size)
+                {
+                    throw DictionaryTooSmall(count, size);
+                }
+
+                _dictionary = buffer;
+                _dictionaryBase = offset;
+                break;
+            default:
+            {
+                if ((long)count * 4 > size)
+                {
+                    throw DictionaryTooSmall(count, size);
+                }
+
+                if (_dictionaryOffsets.Length < count)
+                {
+                    _dictionaryOffsets = new int[count];
+                    _dictionaryLengths = new int[count];
+                }
+
+                if (_dictionaryStrings.Length < count)
+                {
+                    _dictionaryStrings = new string?[count];
+                }
+                else
+                {
+                    Array.Clear(_dictionaryStrings, 0, count);
+                }
+
+                var position = offset;
+                var end = offset + size;
+                for (var i = 0; i < count; i++)
+                {
+                    if (end - position < 4)
+                    {
+                        throw DictionaryTooSmall(count, size);
+                    }
+
+                    var length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(position, 4));
+                    if (length < 0 || length > end - position - 4)
+                    {
+                        throw DictionaryTooSmall(count, size);
+                    }
+
+                    _dictionaryOffsets[i] = position + 4;
+                    _dictionaryLengths[i] = length;
+                    position += 4 + length;
+                }
+
+                _dictionary = buffer;
+                _dictionaryBase = offset;
+                break;
+            }
+        }
+
+        _dictionaryCount = count;
+        _hasDictionary = true;
+    }
+
+    private ParquetException DictionaryTooSmall(int count, int size) =>
+        Corrupt($"column '{_leaf.Column.Name}': the dictionary page declares {count} values but its {size} bytes cannot hold them");
+
+    private void StartDataPageV1(PageHeader header, int dataStart)
+    {
+        var page = header.DataPageHeader ?? throw Corrupt($"column '{_leaf.Column.Name}': data page without its header");
+        CheckValueCount(page.NumValues);
+        var (buffer, offset) = Decompress(dataStart, header.CompressedPageSize, header.UncompressedPageSize, compressed: true, intoDictionary: false);
+        var position = offset;
+        var end = offset + header.UncompressedPageSize;
+        if (_optional)
+        {
+            if (page.DefinitionLevelEncoding != EncodingId.Rle)
+            {
+                throw _file.Problem($"column '{_leaf.Column.Name}': definition level encoding {page.DefinitionLevelEncoding} is not supported (only RLE)");
+            }
+
+            if (end - position < 4)
+            {
+                throw PageEndedEarly();
+            }
+
+            var length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(position, 4));
+            if (length < 0 || length > end - position - 4)
+            {
+                throw Corrupt($"column '{_leaf.Column.Name}': definition levels declare {length} bytes but the page has {end - position - 4} left");
+            }
+
+            _defs.Reset(buffer, position + 4, length, 1);
+            position += 4 + length;
+        }
+
+        StartValues(page.Encoding, page.NumValues, buffer, position, end);
+    }
+
+    private void StartDataPageV2(PageHeader header, int dataStart)
+    {
+        var page = header.DataPageHeaderV2 ?? throw Corrupt($"column '{_leaf.Column.Name}': data page v2 without its header");
+        CheckValueCount(page.NumValues);
+        var levels = (long)page.DefinitionLevelsByteLength + page.RepetitionLevelsByteLength;
+        if (page.DefinitionLevelsByteLength < 0 || page.RepetitionLevelsByteLength < 0 || levels > header.CompressedPageSize || levels > header.UncompressedPageSize)
+        {
+            throw Corrupt($"column '{_leaf.Column.Name}': data page v2 declares {levels} bytes of levels in a page of {header.CompressedPageSize} bytes");
+        }
+
+        if (_optional)
+        {
+            _defs.Reset(_chunk!, dataStart + page.RepetitionLevelsByteLength, page.DefinitionLevelsByteLength, 1);
+        }
+
+        var valuesStart = dataStart + (int)levels;
+        var compressedSize = header.CompressedPageSize - (int)levels;
+        var uncompressedSize = header.UncompressedPageSize - (int)levels;
+        var (buffer, offset) = Decompress(valuesStart, compressedSize, uncompressedSize, page.IsCompressed, intoDictionary: false);
+        StartValues(page.Encoding, page.NumValues, buffer, offset, offset + uncompressedSize);
+    }
+
+    private void CheckValueCount(int values)
+    {
+        if (values < 0 || values > _valuesLeftInChunk)
+        {
+            throw Corrupt($"column '{_leaf.Column.Name}': a page declares {values} values but only {_valuesLeftInChunk} remain in the column chunk");
+        }
+    }
+
+    private void StartValues(int encoding, int values, byte[] buffer, int position, int end)
+    {
+        _values = buffer;
+        _valuesPosition = position;
+        _valuesStart = position;
+        _valuesEnd = end;
+        _booleanIndex = 0;
+        _defPosition = _defCount = 0;
+        _indexPosition = _indexCount = 0;
+        switch (encoding)
+        {
+            case EncodingId.Plain:
+                _mode = Mode.Plain;
+                break;
+            case EncodingId.PlainDictionary:
+            case EncodingId.RleDictionary:
+                if (!_hasDictionary)
+                {
+                    throw Corrupt($"column '{_leaf.Column.Name}': a dictionary-encoded page comes without a dictionary page");
+                }
+
+                _mode = Mode.Dictionary;
+                if (position < end)
+                {
+                    var bitWidth = buffer[position];
+                    if (bitWidth > 32)
+                    {
+                        throw Corrupt($"column '{_leaf.Column.Name}': dictionary index bit width {bitWidth} is over 32");
+                    }
+
+                    _indices.Reset(buffer, position + 1, end - position - 1, bitWidth);
+                }
+                else
+                {
+                    _indices.Reset(buffer, position, 0, 0);
+                }
+
+                break;
+            case EncodingId.Rle when _type == ParquetType.Boolean:
+            {
+                _mode = Mode.RleBoolean;
+                if (end - position < 4)
+                {
+                    throw PageEndedEarly();
+                }
+
+                var length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(position, 4));
+                if (length < 0 || length > end - position - 4)
+                {
+                    throw PageEndedEarly();
+                }
+
+                _indices.Reset(buffer, position + 4, length, 1);
+                break;
+            }
+
+            default:
+                throw _file.Problem($"column '{_leaf.Column.Name}': value encoding {EncodingName(encoding)} is not supported");
+        }
+
+        _pageValuesLeft = values;
+    }
+
+    private static string EncodingName(int encoding) =>
+        Enum.IsDefined(typeof(ParquetEncoding), encoding) ? ((ParquetEncoding)encoding).ToString() : encoding.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private void RefillDefinitionLevels()
+    {
+        var want = (int)Math.Min(_defBatch.Length, _pageValuesLeft + 1);
+        try
+        {
+            _defCount = _defs.Read(_defBatch.AsSpan(0, want));
+        }
+        catch (InvalidDataException e)
+        {
+            throw Corrupt($"column '{_leaf.Column.Name}': corrupt definition levels ({e.Message})", e);
+        }
+
+        _defPosition = 0;
+        if (_defCount == 0)
+        {
+            throw Corrupt($"column '{_leaf.Column.Name}': the definition levels end before the page's values");
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int NextIndex()
+    {
+        if (_indexPosition == _indexCount)
+        {
+            RefillIndices();
+        }
+
+        return _indexBatch[_indexPosition++];
+    }
+
+    private void RefillIndices()
+    {
+        var want = (int)Math.Min(_indexBatch.Length, _pageValuesLeft + 1);
+        try
+        {
+            _indexCount = _indices.Read(_indexBatch.AsSpan(0, want));
+        }
+        catch (InvalidDataException e)
+        {
+            throw Corrupt($"column '{_leaf.Column.Name}': corrupt RLE data ({e.Message})", e);
+        }
+
+        _indexPosition = 0;
+        if (_indexCount == 0)
+        {
+            throw Corrupt($"column '{_leaf.Column.Name}': the encoded values end before the page's values");
+        }
+    }
+
+    private ParquetException PageEndedEarly() =>
+        Corrupt($"column '{_leaf.Column.Name}': page data ends before its declared values");
+
+    private ParquetException Corrupt(string problem, Exception? inner = null) => _file.Problem(problem, inner);
+
+    private void ReleaseChunk()
+    {
+        if (_chunk is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_chunk);
+            _chunk = null;
+        }
+    }
+
+    public void Dispose() => ReleaseChunk();
+}
