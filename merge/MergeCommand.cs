@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Lambda.Core.CommandLine;
+using Lambda.Core.Parquet;
+using Lambda.Merge.Show;
 
 namespace Lambda.Merge;
 
@@ -25,7 +27,19 @@ public static class MergeCommand
             }
         });
         var show = new Command("show", "Print a Parquet file's schema and rows.") { file, format, limit };
-        show.SetPlanned("reading Parquet", issue: 4);
+        show.SetAction(parseResult =>
+        {
+            try
+            {
+                ParquetShow.Write(parseResult.GetRequiredValue(file).FullName, parseResult.GetRequiredValue(format), parseResult.GetRequiredValue(limit), parseResult.InvocationConfiguration.Output);
+                return 0;
+            }
+            catch (ParquetException e)
+            {
+                parseResult.InvocationConfiguration.Error.WriteLine(e.Message);
+                return 1;
+            }
+        });
         root.Subcommands.Add(show);
         return root;
     }
