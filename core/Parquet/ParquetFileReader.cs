@@ -263,9 +263,10 @@ public sealed class ParquetFileReader : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         RowGroupsSkipped = 0;
         var cursors = new ColumnCursor?[_leaves.Length];
+        var batchSize = parallel ? ColumnCursor.LargeBatch : ColumnCursor.SmallBatch;
         foreach (var index in projection)
         {
-            cursors[index] ??= new ColumnCursor(this, _leaves[index]);
+            cursors[index] ??= new ColumnCursor(this, _leaves[index], batchSize);
         }
 
         var rowFilter = filter is not null && filterRows ? filter : null;
@@ -275,7 +276,7 @@ public sealed class ParquetFileReader : IDisposable
             {
                 if (rowFilter is not null)
                 {
-                    cursors[index] ??= new ColumnCursor(this, _leaves[index]);
+                    cursors[index] ??= new ColumnCursor(this, _leaves[index], batchSize);
                 }
             }
         }
@@ -312,7 +313,7 @@ public sealed class ParquetFileReader : IDisposable
                 var done = 0L;
                 while (done < rows)
                 {
-                    var batch = (int)Math.Min(ColumnCursor.BatchSize, rows - done);
+                    var batch = (int)Math.Min(batchSize, rows - done);
                     PrepareBatch(active, ref batch, parallel);
                     for (var r = 0; r < batch; r++)
                     {
@@ -401,6 +402,9 @@ public sealed class ParquetFileReader : IDisposable
     }
 
     internal ParquetException Problem(string problem, Exception? inner = null) => ParquetException.For(Name, problem, inner);
+
+    /// <summary>The most bytes a page of a delta encoding may expand to: bounded by the file's size.</summary>
+    internal long MaterializeLimit => Math.Min(Array.MaxLength, Math.Max(64L << 20, _length * 16));
 
     /// <summary>The byte range of a column chunk, checked against the data part of the file.</summary>
     internal (long Start, int Length) ChunkRange(ColumnMetaData meta, LeafInfo leaf, int rowGroup)

@@ -15,8 +15,13 @@ namespace Lambda.Core.Parquet.Reading;
 /// </summary>
 internal sealed class ColumnCursor : IDisposable
 {
-    /// <summary>Rows decoded per batch.</summary>
-    public const int BatchSize = 4096;
+    /// <summary>Rows decoded per batch when one thread does everything.</summary>
+    public const int SmallBatch = 4096;
+
+    /// <summary>Rows decoded per batch when the columns are decoded in parallel (fewer hand-offs).</summary>
+    public const int LargeBatch = 65536;
+
+    private readonly int _batchSize;
 
     private enum Mode
     {
@@ -33,12 +38,15 @@ internal sealed class ColumnCursor : IDisposable
     private readonly RleHybridDecoder _defs = new();
     private readonly RleHybridDecoder _indices = new();
     private readonly int[] _levels;
-    private readonly int[] _indexBatch = new int[BatchSize];
-    private readonly byte[] _nulls = new byte[BatchSize];
+    private readonly int[] _indexBatch;
+    private readonly byte[] _nulls;
     private readonly byte[] _raw;
     private readonly int[] _offsets;
     private readonly int[] _lengths;
     private byte[] _batchSource = [];
+    private readonly ByteBuffer _materialized = new(1024);
+    private long[] _scratch = [];
+    private long[] _scratch2 = [];
     private bool _batchFromDictionary;
     private int _batchRows;
 
@@ -68,17 +76,20 @@ internal sealed class ColumnCursor : IDisposable
     private string?[] _dictionaryStrings = [];
 
 
-    public ColumnCursor(ParquetFileReader file, LeafInfo leaf)
+    public ColumnCursor(ParquetFileReader file, LeafInfo leaf, int batchSize)
     {
+        _batchSize = batchSize;
+        _indexBatch = new int[batchSize];
+        _nulls = new byte[batchSize];
         _file = file;
         _leaf = leaf;
         _type = leaf.Column.Type;
         _width = leaf.Width;
         _optional = leaf.Column.Nullable;
-        _levels = _optional ? new int[BatchSize] : [];
-        _raw = _width >= 0 ? new byte[BatchSize * Math.Max(_width, 1)] : [];
-        _offsets = _width < 0 ? new int[BatchSize] : [];
-        _lengths = _width < 0 ? new int[BatchSize] : [];
+        _levels = _optional ? new int[batchSize] : [];
+        _raw = _width >= 0 ? new byte[batchSize * Math.Max(_width, 1)] : [];
+        _offsets = _width < 0 ? new int[batchSize] : [];
+        _lengths = _width < 0 ? new int[batchSize] : [];
     }
 
     public LeafInfo Leaf => _leaf;
@@ -136,7 +147,7 @@ internal sealed class ColumnCursor : IDisposable
     /// </summary>
     public void Fill(int rows)
     {
-        if (rows > _pageValuesLeft || rows > BatchSize)
+        if (rows > _pageValuesLeft || rows > _batchSize)
         {
             throw new InvalidOperationException("a batch cannot cross a page");
         }
@@ -765,11 +776,59 @@ internal sealed class ColumnCursor : IDisposable
                 break;
             }
 
+            case EncodingId.DeltaBinaryPacked when _type is ParquetType.Int32 or ParquetType.Int64:
+            case EncodingId.DeltaLengthByteArray when _type == ParquetType.ByteArray:
+            case EncodingId.DeltaByteArray when _type == ParquetType.ByteArray:
+            case EncodingId.ByteStreamSplit when _width > 0:
+                Materialize(encoding, values, buffer, position, end);
+                break;
             default:
-                throw _file.Problem($"column '{_leaf.Column.Name}': value encoding {EncodingName(encoding)} is not supported");
+                throw _file.Problem($"column '{_leaf.Column.Name}': value encoding {EncodingName(encoding)} is not supported for {_type}");
         }
 
         _pageValuesLeft = values;
+    }
+
+    /// <summary>Decodes a page of a delta or byte-stream-split encoding into its PLAIN layout, then reads it as PLAIN.</summary>
+    private void Materialize(int encoding, int values, byte[] buffer, int position, int end)
+    {
+        var output = _materialized;
+        output.Clear();
+        var data = buffer.AsSpan(position, end - position);
+        var limit = _file.MaterializeLimit;
+        try
+        {
+            switch (encoding)
+            {
+                case EncodingId.DeltaBinaryPacked:
+                    if ((long)values * _width > limit)
+                    {
+                        throw new InvalidDataException($"a page of {values} values is larger than the file allows");
+                    }
+
+                    DeltaEncodings.BinaryPackedToPlain(data, _width, values, ref _scratch, output, out _);
+                    break;
+                case EncodingId.DeltaLengthByteArray:
+                    DeltaEncodings.LengthByteArrayToPlain(data, values, limit, ref _scratch, output, out _);
+                    break;
+                case EncodingId.DeltaByteArray:
+                    DeltaEncodings.ByteArrayToPlain(data, values, limit, ref _scratch, ref _scratch2, output, out _);
+                    break;
+                default:
+                    DeltaEncodings.ByteStreamSplitToPlain(data, _width, output, out _);
+                    break;
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw Corrupt($"column '{_leaf.Column.Name}': {EncodingName(encoding)} data is damaged ({e.Message})", e);
+        }
+
+        _mode = Mode.Plain;
+        _values = output.Array;
+        _valuesPosition = 0;
+        _valuesStart = 0;
+        _valuesEnd = output.Length;
     }
 
     private static string EncodingName(int encoding) =>
