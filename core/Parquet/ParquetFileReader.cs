@@ -182,7 +182,7 @@ public sealed class ParquetFileReader : IDisposable
         options ??= new ParquetReadOptions();
         var projection = ResolveProjection(options.Columns);
         var filter = options.Filter?.Bind(Schema, _leaves, Name);
-        return Rows(projection, filter, options.FilterRows);
+        return Rows(projection, filter, options.FilterRows, options.Parallel && Environment.ProcessorCount > 1);
     }
 
     /// <summary>Reads records through <paramref name="map"/>: the projection is the map's schema (by column name).</summary>
@@ -210,7 +210,7 @@ public sealed class ParquetFileReader : IDisposable
             }
         }
 
-        var rows = ReadRows(new ParquetReadOptions { Columns = names, Filter = options?.Filter, FilterRows = options?.FilterRows ?? true });
+        var rows = ReadRows(new ParquetReadOptions { Columns = names, Filter = options?.Filter, FilterRows = options?.FilterRows ?? true, Parallel = options?.Parallel ?? true });
         return Records(rows, map);
     }
 
@@ -258,14 +258,15 @@ public sealed class ParquetFileReader : IDisposable
         return projection;
     }
 
-    private IEnumerable<ParquetRowReader> Rows(int[] projection, BoundFilter? filter, bool filterRows)
+    private IEnumerable<ParquetRowReader> Rows(int[] projection, BoundFilter? filter, bool filterRows, bool parallel)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         RowGroupsSkipped = 0;
         var cursors = new ColumnCursor?[_leaves.Length];
+        var batchSize = parallel ? ColumnCursor.LargeBatch : ColumnCursor.SmallBatch;
         foreach (var index in projection)
         {
-            cursors[index] ??= new ColumnCursor(this, _leaves[index]);
+            cursors[index] ??= new ColumnCursor(this, _leaves[index], batchSize);
         }
 
         var rowFilter = filter is not null && filterRows ? filter : null;
@@ -275,7 +276,7 @@ public sealed class ParquetFileReader : IDisposable
             {
                 if (rowFilter is not null)
                 {
-                    cursors[index] ??= new ColumnCursor(this, _leaves[index]);
+                    cursors[index] ??= new ColumnCursor(this, _leaves[index], batchSize);
                 }
             }
         }
@@ -309,20 +310,24 @@ public sealed class ParquetFileReader : IDisposable
                     cursor.Start(group.Columns[cursor.Leaf.Index].MetaData, rows, g);
                 }
 
-                for (long r = 0; r < rows; r++)
+                var done = 0L;
+                while (done < rows)
                 {
-                    foreach (var cursor in active)
+                    var batch = (int)Math.Min(batchSize, rows - done);
+                    PrepareBatch(active, ref batch, parallel);
+                    for (var r = 0; r < batch; r++)
                     {
-                        cursor.Advance();
+                        if (rowFilter is not null && !rowFilter.Matches(all!, r))
+                        {
+                            continue;
+                        }
+
+                        row.Position = r;
+                        row.RowIndex = firstRow + done + r;
+                        yield return row;
                     }
 
-                    if (rowFilter is not null && !rowFilter.Matches(all!))
-                    {
-                        continue;
-                    }
-
-                    row.RowIndex = firstRow + r;
-                    yield return row;
+                    done += batch;
                 }
 
                 firstRow += rows;
@@ -337,7 +342,69 @@ public sealed class ParquetFileReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Loads the next page where a column needs one, picks the batch size so that no column crosses a page,
+    /// and decodes the batch. With several columns the work is spread over the cores.
+    /// </summary>
+    private static void PrepareBatch(ColumnCursor[] cursors, ref int batch, bool parallel)
+    {
+        var needPage = 0;
+        foreach (var cursor in cursors)
+        {
+            if (cursor.PageLeft == 0)
+            {
+                needPage++;
+            }
+        }
+
+        if (needPage > 1 && parallel)
+        {
+            RunParallel(cursors, c => c.EnsurePage());
+        }
+        else if (needPage > 0)
+        {
+            foreach (var cursor in cursors)
+            {
+                cursor.EnsurePage();
+            }
+        }
+
+        foreach (var cursor in cursors)
+        {
+            batch = (int)Math.Min(batch, cursor.PageLeft);
+        }
+
+        var rows = batch;
+        if (parallel && cursors.Length > 1 && (long)rows * cursors.Length >= 8 * 1024)
+        {
+            RunParallel(cursors, c => c.Fill(rows));
+        }
+        else
+        {
+            foreach (var cursor in cursors)
+            {
+                cursor.Fill(rows);
+            }
+        }
+    }
+
+    private static void RunParallel(ColumnCursor[] cursors, Action<ColumnCursor> action)
+    {
+        try
+        {
+            Parallel.ForEach(cursors, action);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            var first = e.InnerExceptions.FirstOrDefault(x => x is ParquetException) ?? e.InnerExceptions[0];
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+        }
+    }
+
     internal ParquetException Problem(string problem, Exception? inner = null) => ParquetException.For(Name, problem, inner);
+
+    /// <summary>The most bytes a page of a delta encoding may expand to: bounded by the file's size.</summary>
+    internal long MaterializeLimit => Math.Min(Array.MaxLength, Math.Max(64L << 20, _length * 16));
 
     /// <summary>The byte range of a column chunk, checked against the data part of the file.</summary>
     internal (long Start, int Length) ChunkRange(ColumnMetaData meta, LeafInfo leaf, int rowGroup)

@@ -21,10 +21,10 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
     private readonly ParquetSchema _schema;
     private readonly ParquetWriterOptions _options;
     private readonly ParquetWriterOptions _callerOptions;
-    private readonly ColumnBuffer[] _columns;
-    private readonly ColumnEncoder[] _encoders;
     private readonly List<RowGroup> _rowGroups = [];
-    private int _capacity;
+    private Slot _current;
+    private Slot? _spare;
+    private Task? _pending;
     private int _rowsInGroup;
     private long _position;
     private bool _closed;
@@ -65,16 +65,9 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
         _output = output;
         _ownsStream = ownsStream;
         _schema = schema;
-        _columns = new ColumnBuffer[schema.Count];
-        _encoders = new ColumnEncoder[schema.Count];
-        for (var i = 0; i < schema.Count; i++)
-        {
-            _columns[i] = new ColumnBuffer(schema.Columns[i], i, _options.Dictionary, _options.DictionaryBytesLimit);
-            _encoders[i] = new ColumnEncoder(_columns[i], _options);
-        }
-
-        Row = new ParquetRowWriter(_columns);
-        Grow();
+        _current = new Slot(schema, _options);
+        Row = new ParquetRowWriter(_current.Columns);
+        _current.Grow(_options.RowGroupRows);
         WriteBytes(Magic);
     }
 
@@ -114,11 +107,11 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
         _rowsInGroup++;
         if (_rowsInGroup >= _options.RowGroupRows)
         {
-            FlushRowGroup();
+            FlushRowGroup(background: true);
         }
-        else if (_rowsInGroup == _capacity)
+        else if (_rowsInGroup == _current.Capacity)
         {
-            Grow();
+            _current.Grow(_options.RowGroupRows);
         }
 
         Row.RowInGroup = _rowsInGroup;
@@ -149,9 +142,10 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
         RollbackPartialRow();
         if (_rowsInGroup > 0)
         {
-            FlushRowGroup();
+            FlushRowGroup(background: false);
         }
 
+        WaitForPending();
         _output.Flush();
     }
 
@@ -174,9 +168,10 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
             RollbackPartialRow();
             if (_rowsInGroup > 0)
             {
-                FlushRowGroup();
+                FlushRowGroup(background: false);
             }
 
+            WaitForPending();
             WriteFooter();
             _output.Flush();
             _closed = true;
@@ -197,6 +192,15 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
         finally
         {
             _closed = true;
+            try
+            {
+                _pending?.Wait();
+            }
+            catch (AggregateException)
+            {
+                // already reported, or the writer is being disposed after a failure
+            }
+
             if (_ownsStream)
             {
                 _output.Dispose();
@@ -213,6 +217,15 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
         finally
         {
             _closed = true;
+            try
+            {
+                _pending?.Wait();
+            }
+            catch (AggregateException)
+            {
+                // already reported, or the writer is being disposed after a failure
+            }
+
             if (_ownsStream)
             {
                 await _output.DisposeAsync().ConfigureAwait(false);
@@ -231,7 +244,7 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
 
     private void RollbackPartialRow()
     {
-        foreach (var c in _columns)
+        foreach (var c in _current.Columns)
         {
             c.Rollback();
             if (c.LastRow == _rowsInGroup)
@@ -241,22 +254,58 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
         }
     }
 
-    private void Grow()
+    /// <summary>
+    /// Encodes and writes the buffered row group. Large row groups are handed to a background task while the
+    /// next one fills a second set of buffers; at most one is in flight, so memory stays at two row groups.
+    /// </summary>
+    private void FlushRowGroup(bool background)
     {
-        var old = _capacity;
-        _capacity = (int)Math.Min(_options.RowGroupRows, Math.Max(1024L, (long)_capacity * 2));
-        foreach (var c in _columns)
+        var rows = _rowsInGroup;
+        var slot = _current;
+        WaitForPending(); // the previous row group is written, its buffers are free
+        if (background && (long)rows * slot.Columns.Length >= 1_000_000 && Environment.ProcessorCount > 1)
         {
-            c.Resize(old, _capacity);
+            _spare ??= new Slot(_schema, _options);
+            _current = _spare;
+            _spare = slot;
+            _current.Grow(_options.RowGroupRows, slot.Capacity);
+            Row.Columns = _current.Columns;
+            _pending = Task.Run(() => EncodeAndWrite(slot, rows));
+        }
+        else
+        {
+            EncodeAndWrite(slot, rows);
+        }
+
+        _rowsInGroup = 0;
+        Row.RowInGroup = 0;
+    }
+
+    private void WaitForPending()
+    {
+        var pending = _pending;
+        if (pending is null)
+        {
+            return;
+        }
+
+        _pending = null;
+        try
+        {
+            pending.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            _failed = true;
+            throw;
         }
     }
 
-    private void FlushRowGroup()
+    private void EncodeAndWrite(Slot slot, int rows)
     {
-        var rows = _rowsInGroup;
         try
         {
-            EncodeColumns(rows);
+            EncodeColumns(slot.Encoders, rows);
             var group = new RowGroup
             {
                 NumRows = rows,
@@ -265,9 +314,9 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
             };
             long uncompressed = 0, compressed = 0;
             var codec = Codecs.ToCodecId(_options.Compression);
-            for (var i = 0; i < _columns.Length; i++)
+            for (var i = 0; i < slot.Columns.Length; i++)
             {
-                var encoder = _encoders[i];
+                var encoder = slot.Encoders[i];
                 var column = _schema.Columns[i];
                 var start = _position;
                 WriteBytes(encoder.Output.WrittenSpan);
@@ -299,22 +348,19 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
             throw;
         }
 
-        foreach (var c in _columns)
+        foreach (var c in slot.Columns)
         {
             c.Reset();
         }
-
-        _rowsInGroup = 0;
-        Row.RowInGroup = 0;
     }
 
-    private void EncodeColumns(int rows)
+    private void EncodeColumns(ColumnEncoder[] encoders, int rows)
     {
-        if (_options.Parallel && _encoders.Length > 1 && (long)rows * _encoders.Length >= 50_000 && Environment.ProcessorCount > 1)
+        if (_options.Parallel && encoders.Length > 1 && (long)rows * encoders.Length >= 50_000 && Environment.ProcessorCount > 1)
         {
             try
             {
-                System.Threading.Tasks.Parallel.For(0, _encoders.Length, i => _encoders[i].Encode(rows));
+                System.Threading.Tasks.Parallel.For(0, encoders.Length, i => encoders[i].Encode(rows));
             }
             catch (AggregateException e) when (e.InnerExceptions.Count > 0)
             {
@@ -323,9 +369,47 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
         }
         else
         {
-            foreach (var encoder in _encoders)
+            foreach (var encoder in encoders)
             {
                 encoder.Encode(rows);
+            }
+        }
+    }
+
+    /// <summary>One row group's column buffers and their encoders.</summary>
+    private sealed class Slot
+    {
+        public Slot(ParquetSchema schema, ParquetWriterOptions options)
+        {
+            Columns = new ColumnBuffer[schema.Count];
+            Encoders = new ColumnEncoder[schema.Count];
+            for (var i = 0; i < schema.Count; i++)
+            {
+                Columns[i] = new ColumnBuffer(schema.Columns[i], i, options.Dictionary, options.DictionaryBytesLimit);
+                Encoders[i] = new ColumnEncoder(Columns[i], options);
+            }
+        }
+
+        public ColumnBuffer[] Columns { get; }
+
+        public ColumnEncoder[] Encoders { get; }
+
+        public int Capacity { get; private set; }
+
+        /// <summary>Doubles the row capacity (at least 1024 rows, at most a row group), or grows to <paramref name="atLeast"/>.</summary>
+        public void Grow(int rowGroupRows, int atLeast = 0)
+        {
+            var old = Capacity;
+            var capacity = (int)Math.Min(rowGroupRows, Math.Max(Math.Max(1024L, (long)Capacity * 2), atLeast));
+            if (capacity <= old)
+            {
+                return;
+            }
+
+            Capacity = capacity;
+            foreach (var c in Columns)
+            {
+                c.Resize(old, capacity);
             }
         }
     }

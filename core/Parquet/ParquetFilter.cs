@@ -178,7 +178,7 @@ internal abstract class BoundFilter
     /// <summary>False when the row group's statistics prove that no row matches.</summary>
     public abstract bool MayMatch(Thrift.RowGroup group, IReadOnlyList<Thrift.ColumnMetaData?> metas);
 
-    public abstract bool Matches(ColumnCursor[] cursors);
+    public abstract bool Matches(ColumnCursor[] cursors, int row);
 
     public abstract IEnumerable<int> Columns { get; }
 }
@@ -189,11 +189,11 @@ internal sealed class BoundAnd(BoundFilter[] parts) : BoundFilter
 
     public override bool MayMatch(Thrift.RowGroup group, IReadOnlyList<Thrift.ColumnMetaData?> metas) => parts.All(p => p.MayMatch(group, metas));
 
-    public override bool Matches(ColumnCursor[] cursors)
+    public override bool Matches(ColumnCursor[] cursors, int row)
     {
         foreach (var part in parts)
         {
-            if (!part.Matches(cursors))
+            if (!part.Matches(cursors, row))
             {
                 return false;
             }
@@ -299,10 +299,10 @@ internal sealed class BoundRange : BoundFilter
         _ => MinBytes is not null && MaxBytes is not null && MinBytes.AsSpan().SequenceCompareTo(MaxBytes) > 0,
     };
 
-    public override bool Matches(ColumnCursor[] cursors)
+    public override bool Matches(ColumnCursor[] cursors, int row)
     {
         var cursor = cursors[Column];
-        if (cursor.IsNull)
+        if (cursor.IsNull(row))
         {
             return false;
         }
@@ -311,26 +311,26 @@ internal sealed class BoundRange : BoundFilter
         {
             case Domain.Integer:
             {
-                var value = cursor.GetRawLong();
+                var value = cursor.GetRawLong(row);
                 return value >= MinLong && value <= MaxLong;
             }
 
             case Domain.Floating:
             {
-                var value = cursor.GetRawDouble();
+                var value = cursor.GetRawDouble(row);
                 return value >= MinDouble && value <= MaxDouble;
             }
 
             case Domain.Bytes:
             {
-                var value = cursor.GetBytesSpan();
+                var value = cursor.GetBytesSpan(row);
                 return (MinBytes is null || value.SequenceCompareTo(MinBytes) >= 0)
                     && (MaxBytes is null || value.SequenceCompareTo(MaxBytes) <= 0);
             }
 
             default:
             {
-                var ticks = cursor.GetTimestamp().UtcTicks;
+                var ticks = cursor.GetTimestamp(row).UtcTicks;
                 return ticks >= MinLong && ticks <= MaxLong;
             }
         }

@@ -102,4 +102,7 @@ public sealed class ParquetReadOptions
     /// result is exactly the matching rows; when false it only skips row groups by their statistics.
     /// </summary>
     public bool FilterRows { get; init; } = true;
+
+    /// <summary>Decompress and decode the columns on several threads (the rows are the same either way).</summary>
+    public bool Parallel { get; init; } = true;
 }

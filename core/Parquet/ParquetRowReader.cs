@@ -28,20 +28,23 @@ public sealed class ParquetRowReader
     /// <summary>The row's position in the file (0-based).</summary>
     public long RowIndex { get; internal set; }
 
-    public bool IsNull(int column) => Cursor(column).IsNull;
+    /// <summary>The row's position in the cursors' current batch.</summary>
+    internal int Position { get; set; }
 
-    public bool GetBoolean(int column) => Typed(column, ParquetType.Boolean, nameof(GetBoolean)).GetBoolean();
+    public bool IsNull(int column) => Cursor(column).IsNull(Position);
 
-    public int GetInt32(int column) => Typed(column, ParquetType.Int32, nameof(GetInt32)).GetInt32();
+    public bool GetBoolean(int column) => Typed(column, ParquetType.Boolean, nameof(GetBoolean)).GetBoolean(Position);
 
-    public long GetInt64(int column) => Typed(column, ParquetType.Int64, nameof(GetInt64)).GetInt64();
+    public int GetInt32(int column) => Typed(column, ParquetType.Int32, nameof(GetInt32)).GetInt32(Position);
 
-    public float GetFloat(int column) => Typed(column, ParquetType.Float, nameof(GetFloat)).GetFloat();
+    public long GetInt64(int column) => Typed(column, ParquetType.Int64, nameof(GetInt64)).GetInt64(Position);
 
-    public double GetDouble(int column) => Typed(column, ParquetType.Double, nameof(GetDouble)).GetDouble();
+    public float GetFloat(int column) => Typed(column, ParquetType.Float, nameof(GetFloat)).GetFloat(Position);
+
+    public double GetDouble(int column) => Typed(column, ParquetType.Double, nameof(GetDouble)).GetDouble(Position);
 
     /// <summary>A BYTE_ARRAY value decoded as UTF-8.</summary>
-    public string GetString(int column) => Typed(column, ParquetType.ByteArray, nameof(GetString)).GetString();
+    public string GetString(int column) => Typed(column, ParquetType.ByteArray, nameof(GetString)).GetString(Position);
 
     /// <summary>A BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY value's bytes (a new array).</summary>
     public byte[] GetBytes(int column)
@@ -53,7 +56,7 @@ public sealed class ParquetRowReader
         }
 
         CheckNotNull(cursor);
-        return cursor.GetBytesSpan().ToArray();
+        return cursor.GetBytesSpan(Position).ToArray();
     }
 
     public DateOnly GetDate(int column)
@@ -64,7 +67,7 @@ public sealed class ParquetRowReader
             throw WrongType(cursor, nameof(GetDate));
         }
 
-        return cursor.GetDate();
+        return cursor.GetDate(Position);
     }
 
     /// <summary>An INT64 timestamp (millis, micros or nanos, as UTC) or an INT96 timestamp.</summary>
@@ -77,14 +80,15 @@ public sealed class ParquetRowReader
         }
 
         CheckNotNull(cursor);
-        return cursor.GetTimestamp();
+        return cursor.GetTimestamp(Position);
     }
 
     /// <summary>The value boxed as its CLR type (see <see cref="ParquetColumn.ClrType"/>), or null. For display: it allocates.</summary>
     public object? GetValue(int column)
     {
         var cursor = Cursor(column);
-        if (cursor.IsNull)
+        var row = Position;
+        if (cursor.IsNull(row))
         {
             return null;
         }
@@ -92,16 +96,16 @@ public sealed class ParquetRowReader
         var leaf = cursor.Leaf;
         return leaf.Column.Type switch
         {
-            ParquetType.Boolean => cursor.GetBoolean(),
-            ParquetType.Int32 when leaf.Column.Logical == LogicalKind.Date => cursor.GetDate(),
-            ParquetType.Int32 => cursor.GetInt32(),
-            ParquetType.Int64 when leaf.IsTimestamp && leaf.Column.Logical != LogicalKind.None => cursor.GetTimestamp(),
-            ParquetType.Int64 => cursor.GetInt64(),
-            ParquetType.Int96 => cursor.GetTimestamp(),
-            ParquetType.Float => cursor.GetFloat(),
-            ParquetType.Double => cursor.GetDouble(),
-            ParquetType.ByteArray when leaf.Column.Logical == LogicalKind.String => cursor.GetString(),
-            _ => cursor.GetBytesSpan().ToArray(),
+            ParquetType.Boolean => cursor.GetBoolean(row),
+            ParquetType.Int32 when leaf.Column.Logical == LogicalKind.Date => cursor.GetDate(row),
+            ParquetType.Int32 => cursor.GetInt32(row),
+            ParquetType.Int64 when leaf.IsTimestamp && leaf.Column.Logical != LogicalKind.None => cursor.GetTimestamp(row),
+            ParquetType.Int64 => cursor.GetInt64(row),
+            ParquetType.Int96 => cursor.GetTimestamp(row),
+            ParquetType.Float => cursor.GetFloat(row),
+            ParquetType.Double => cursor.GetDouble(row),
+            ParquetType.ByteArray when leaf.Column.Logical == LogicalKind.String => cursor.GetString(row),
+            _ => cursor.GetBytesSpan(row).ToArray(),
         };
     }
 
@@ -125,7 +129,7 @@ public sealed class ParquetRowReader
             throw WrongType(cursor, getter);
         }
 
-        if (cursor.IsNull)
+        if (cursor.IsNull(Position))
         {
             throw NullValue(cursor, getter);
         }
@@ -135,7 +139,7 @@ public sealed class ParquetRowReader
 
     private void CheckNotNull(ColumnCursor cursor)
     {
-        if (cursor.IsNull)
+        if (cursor.IsNull(Position))
         {
             throw NullValue(cursor, "Get");
         }

@@ -9,7 +9,7 @@ namespace Lambda.Core.Parquet;
 /// </summary>
 public sealed class ParquetRowWriter
 {
-    private readonly ColumnBuffer[] _columns;
+    private ColumnBuffer[] _columns;
     private int _row;
 
     internal ParquetRowWriter(ColumnBuffer[] columns)
@@ -18,6 +18,13 @@ public sealed class ParquetRowWriter
     }
 
     public int ColumnCount => _columns.Length;
+
+    /// <summary>The buffers rows go to (the writer swaps them when a row group goes to the background).</summary>
+    internal ColumnBuffer[] Columns
+    {
+        get => _columns;
+        set => _columns = value;
+    }
 
     /// <summary>The row's index within the current row group.</summary>
     internal int RowInGroup

@@ -330,4 +330,23 @@ public class FeatureTests
         stream.Length.Should().BeGreaterThan(4_000);
         writer.RowGroupsWritten.Should().Be(1);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Sequential_and_parallel_reads_return_the_same_rows_across_many_pages(bool parallel)
+    {
+        var rows = AllTypeRows(150_000, seed: 3);
+        var file = TestFiles.Write(AllTypes, rows, new ParquetWriterOptions { RowGroupRows = 70_000, PageBytes = 30_000 });
+
+        var read = TestFiles.ReadAll(file, new ParquetReadOptions { Parallel = parallel });
+
+        read.Should().HaveCount(rows.Count);
+        for (var i = 0; i < rows.Count; i += 997)
+        {
+            read[i].Should().Equal(rows[i]);
+        }
+
+        read[^1].Should().Equal(rows[^1]);
+    }
 }

@@ -165,3 +165,62 @@ public class RleHybridTests
         RleHybridEncoder.BitWidth(int.MaxValue).Should().Be(31);
     }
 }
+
+public class SnappyDecoderTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(100)]
+    [InlineData(70_000)]
+    [InlineData(1 << 20)]
+    public void It_decodes_what_IronSnappy_encodes(int size)
+    {
+        var random = new Random(size);
+        var data = new byte[size];
+        for (var i = 0; i < size; i++)
+        {
+            // runs, repeats at short and long distances, and noise
+            data[i] = i % 1000 < 300 ? (byte)(i % 7) : i % 1000 < 600 && i > 5_000 ? data[i - 4_321] : (byte)random.Next(256);
+        }
+
+        var encoded = IronSnappy.Snappy.Encode(data);
+        var decoded = new byte[size];
+        Lambda.Core.Parquet.Encodings.SnappyDecoder.Decode(encoded, decoded);
+
+        decoded.Should().Equal(data);
+    }
+
+    [Fact]
+    public void Every_element_kind_decodes()
+    {
+        // length 12; literal "abcd" (tag 3 << 2); copy-1 of 4 at offset 4 (tag 0x01); copy-2 of 4 at offset 8 (tag (3 << 2) | 2)
+        byte[] block = [12, 3 << 2, (byte)'a', (byte)'b', (byte)'c', (byte)'d', 0x01, 4, (3 << 2) | 2, 8, 0];
+        var output = new byte[12];
+
+        Lambda.Core.Parquet.Encodings.SnappyDecoder.Decode(block, output);
+
+        output.Should().Equal("abcdabcdabcd"u8.ToArray());
+    }
+
+    [Fact]
+    public void Damaged_blocks_are_rejected_without_reading_or_writing_out_of_range()
+    {
+        var data = Enumerable.Range(0, 5_000).Select(i => (byte)(i % 97)).ToArray();
+        var encoded = IronSnappy.Snappy.Encode(data);
+        var random = new Random(4);
+        for (var i = 0; i < 3_000; i++)
+        {
+            var damaged = encoded.ToArray();
+            damaged[random.Next(damaged.Length)] = (byte)random.Next(256);
+            var length = random.Next(2) == 0 ? damaged.Length : random.Next(damaged.Length);
+            try
+            {
+                Lambda.Core.Parquet.Encodings.SnappyDecoder.Decode(damaged.AsSpan(0, length), new byte[data.Length]);
+            }
+            catch (InvalidDataException)
+            {
+            }
+        }
+    }
+}

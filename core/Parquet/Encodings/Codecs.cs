@@ -3,7 +3,7 @@ using Lambda.Core.Parquet.Thrift;
 
 namespace Lambda.Core.Parquet.Encodings;
 
-/// <summary>Page compression: Snappy (IronSnappy), GZIP (System.IO.Compression) or none.</summary>
+/// <summary>Page compression: Snappy (IronSnappy to compress, <see cref="SnappyDecoder"/> to decompress), GZIP (System.IO.Compression) or none.</summary>
 internal static class Codecs
 {
     public static int ToCodecId(ParquetCompression compression) => compression switch
@@ -80,32 +80,8 @@ internal static class Codecs
                 input.CopyTo(output);
                 break;
             case CodecId.Snappy:
-            {
-                var declared = SnappyDeclaredLength(input);
-                if (declared != output.Length)
-                {
-                    throw new InvalidDataException($"snappy data declares {declared} bytes, the page header {output.Length}");
-                }
-
-                byte[] decoded;
-                try
-                {
-                    decoded = IronSnappy.Snappy.Decode(input);
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    throw new InvalidDataException($"snappy decompression failed: {e.Message}", e);
-                }
-
-                if (decoded.Length != output.Length)
-                {
-                    throw new InvalidDataException($"snappy data decompressed to {decoded.Length} bytes, expected {output.Length}");
-                }
-
-                decoded.CopyTo(output);
+                SnappyDecoder.Decode(input, output);
                 break;
-            }
-
             case CodecId.Gzip:
                 GzipDecompress(source, offset, length, output);
                 break;
@@ -148,27 +124,5 @@ internal static class Codecs
         {
             throw new InvalidDataException($"gzip decompression failed: {e.Message}", e);
         }
-    }
-
-    /// <summary>The uncompressed length at the start of a raw Snappy block (a varint).</summary>
-    private static long SnappyDeclaredLength(ReadOnlySpan<byte> input)
-    {
-        ulong result = 0;
-        for (var i = 0; i < 5; i++)
-        {
-            if (i >= input.Length)
-            {
-                throw new InvalidDataException("snappy data cut short");
-            }
-
-            var b = input[i];
-            result |= (ulong)(b & 0x7F) << (7 * i);
-            if ((b & 0x80) == 0)
-            {
-                return (long)result;
-            }
-        }
-
-        throw new InvalidDataException("snappy length varint too long");
     }
 }

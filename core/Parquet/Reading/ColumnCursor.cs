@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Lambda.Core.Parquet.Encodings;
 using Lambda.Core.Parquet.Thrift;
 
@@ -14,7 +15,13 @@ namespace Lambda.Core.Parquet.Reading;
 /// </summary>
 internal sealed class ColumnCursor : IDisposable
 {
-    private const int BatchSize = 1024;
+    /// <summary>Rows decoded per batch when one thread does everything.</summary>
+    public const int SmallBatch = 4096;
+
+    /// <summary>Rows decoded per batch when the columns are decoded in parallel (fewer hand-offs).</summary>
+    public const int LargeBatch = 65536;
+
+    private readonly int _batchSize;
 
     private enum Mode
     {
@@ -30,8 +37,18 @@ internal sealed class ColumnCursor : IDisposable
     private readonly bool _optional;
     private readonly RleHybridDecoder _defs = new();
     private readonly RleHybridDecoder _indices = new();
-    private readonly int[] _defBatch;
-    private readonly int[] _indexBatch = new int[BatchSize];
+    private readonly int[] _levels;
+    private readonly int[] _indexBatch;
+    private readonly byte[] _nulls;
+    private readonly byte[] _raw;
+    private readonly int[] _offsets;
+    private readonly int[] _lengths;
+    private byte[] _batchSource = [];
+    private readonly ByteBuffer _materialized = new(1024);
+    private long[] _scratch = [];
+    private long[] _scratch2 = [];
+    private bool _batchFromDictionary;
+    private int _batchRows;
 
     private byte[]? _chunk;
     private int _chunkPosition;
@@ -49,10 +66,6 @@ internal sealed class ColumnCursor : IDisposable
     private int _valuesEnd;
     private int _valuesStart;
     private long _booleanIndex;
-    private int _defPosition;
-    private int _defCount;
-    private int _indexPosition;
-    private int _indexCount;
 
     private bool _hasDictionary;
     private byte[] _dictionary = [];
@@ -62,27 +75,27 @@ internal sealed class ColumnCursor : IDisposable
     private int[] _dictionaryLengths = [];
     private string?[] _dictionaryStrings = [];
 
-    private int _currentOffset;
-    private int _currentLength;
-    private int _currentIndex;
-    private bool _currentBoolean;
 
-    public ColumnCursor(ParquetFileReader file, LeafInfo leaf)
+    public ColumnCursor(ParquetFileReader file, LeafInfo leaf, int batchSize)
     {
+        _batchSize = batchSize;
+        _indexBatch = new int[batchSize];
+        _nulls = new byte[batchSize];
         _file = file;
         _leaf = leaf;
         _type = leaf.Column.Type;
         _width = leaf.Width;
         _optional = leaf.Column.Nullable;
-        _defBatch = _optional ? new int[BatchSize] : [];
+        _levels = _optional ? new int[batchSize] : [];
+        _raw = _width >= 0 ? new byte[batchSize * Math.Max(_width, 1)] : [];
+        _offsets = _width < 0 ? new int[batchSize] : [];
+        _lengths = _width < 0 ? new int[batchSize] : [];
     }
 
     public LeafInfo Leaf => _leaf;
 
     public ParquetType Type => _type;
 
-    /// <summary>True when the current value is null.</summary>
-    public bool IsNull { get; private set; }
 
     /// <summary>Positions the cursor before the first value of a column chunk.</summary>
     public void Start(ColumnMetaData? meta, long rows, int rowGroup)
@@ -116,147 +129,302 @@ internal sealed class ColumnCursor : IDisposable
         _dictionaryCount = 0;
     }
 
-    /// <summary>Moves to the next value.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Advance()
+    /// <summary>Values left in the current page (0 when the next page is not loaded yet).</summary>
+    public long PageLeft => _pageValuesLeft;
+
+    /// <summary>Loads pages until the current one has values left.</summary>
+    public void EnsurePage()
     {
         while (_pageValuesLeft == 0)
         {
             NextPage();
         }
+    }
 
-        _pageValuesLeft--;
-        _valuesLeftInChunk--;
-        if (_optional)
+    /// <summary>
+    /// Decodes the next <paramref name="rows"/> values (all within the current page) into the batch:
+    /// null flags, and the values at their row positions.
+    /// </summary>
+    public void Fill(int rows)
+    {
+        if (rows > _pageValuesLeft || rows > _batchSize)
         {
-            if (_defPosition == _defCount)
-            {
-                RefillDefinitionLevels();
-            }
-
-            if (_defBatch[_defPosition++] == 0)
-            {
-                IsNull = true;
-                return;
-            }
-
-            IsNull = false;
+            throw new InvalidOperationException("a batch cannot cross a page");
         }
 
+        var present = rows;
+        if (_optional)
+        {
+            ReadLevels(rows);
+            var levels = _levels;
+            var nulls = _nulls;
+            present = 0;
+            for (var i = 0; i < rows; i++)
+            {
+                var isNull = levels[i] == 0;
+                nulls[i] = isNull ? (byte)1 : (byte)0;
+                present += isNull ? 0 : 1;
+            }
+        }
+
+        _pageValuesLeft -= rows;
+        _valuesLeftInChunk -= rows;
+        _batchRows = rows;
         switch (_mode)
         {
             case Mode.Dictionary:
+                FillFromDictionary(rows, present);
+                break;
+            case Mode.RleBoolean:
             {
-                var index = NextIndex();
-                if ((uint)index >= (uint)_dictionaryCount)
+                ReadIndices(present);
+                var raw = _raw;
+                var indices = _indexBatch;
+                var j = 0;
+                for (var i = 0; i < rows; i++)
                 {
-                    throw Corrupt($"column '{_leaf.Column.Name}': dictionary index {index} is outside the dictionary of {_dictionaryCount} values");
+                    if (!_optional || _nulls[i] == 0)
+                    {
+                        raw[i] = indices[j++] != 0 ? (byte)1 : (byte)0;
+                    }
                 }
 
-                _currentIndex = index;
                 break;
             }
 
-            case Mode.RleBoolean:
-                _currentBoolean = NextIndex() != 0;
-                break;
             default:
-                AdvancePlain();
+                FillPlain(rows, present);
                 break;
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void AdvancePlain()
+    private void FillPlain(int rows, int present)
     {
         var width = _width;
+        var raw = _raw;
+        var nulls = _nulls;
         if (width > 0)
         {
-            if (_valuesEnd - _valuesPosition < width)
+            var bytes = (long)present * width;
+            if (bytes > _valuesEnd - _valuesPosition)
             {
                 throw PageEndedEarly();
             }
 
-            _currentOffset = _valuesPosition;
-            _valuesPosition += width;
+            var source = _values.AsSpan(_valuesPosition, (int)bytes);
+            if (!_optional || present == rows)
+            {
+                source.CopyTo(raw);
+            }
+            else
+            {
+                var j = 0;
+                for (var i = 0; i < rows; i++)
+                {
+                    if (nulls[i] == 0)
+                    {
+                        source.Slice(j, width).CopyTo(raw.AsSpan(i * width, width));
+                        j += width;
+                    }
+                }
+            }
+
+            _valuesPosition += (int)bytes;
         }
         else if (width == 0)
         {
-            var bit = _booleanIndex++;
-            var byteIndex = _valuesStart + (bit >> 3);
-            if (byteIndex >= _valuesEnd)
+            var first = _booleanIndex;
+            if (_valuesStart + ((first + present + 7) >> 3) > _valuesEnd)
             {
                 throw PageEndedEarly();
             }
 
-            _currentBoolean = (_values[byteIndex] & (1 << (int)(bit & 7))) != 0;
+            var values = _values;
+            var start = _valuesStart;
+            var bit = first;
+            for (var i = 0; i < rows; i++)
+            {
+                if (!_optional || nulls[i] == 0)
+                {
+                    raw[i] = (byte)((values[start + (int)(bit >> 3)] >> (int)(bit & 7)) & 1);
+                    bit++;
+                }
+            }
+
+            _booleanIndex = bit;
         }
         else
         {
-            if (_valuesEnd - _valuesPosition < 4)
+            var values = _values;
+            var position = _valuesPosition;
+            var end = _valuesEnd;
+            var offsets = _offsets;
+            var lengths = _lengths;
+            for (var i = 0; i < rows; i++)
             {
-                throw PageEndedEarly();
+                if (_optional && nulls[i] != 0)
+                {
+                    continue;
+                }
+
+                if (end - position < 4)
+                {
+                    throw PageEndedEarly();
+                }
+
+                var length = BinaryPrimitives.ReadInt32LittleEndian(values.AsSpan(position, 4));
+                if (length < 0 || length > end - position - 4)
+                {
+                    throw Corrupt($"column '{_leaf.Column.Name}': a value declares {length} bytes but the page has {end - position - 4} left");
+                }
+
+                offsets[i] = position + 4;
+                lengths[i] = length;
+                position += 4 + length;
             }
 
-            var length = BinaryPrimitives.ReadInt32LittleEndian(_values.AsSpan(_valuesPosition, 4));
-            if (length < 0 || length > _valuesEnd - _valuesPosition - 4)
-            {
-                throw Corrupt($"column '{_leaf.Column.Name}': a value declares {length} bytes but the page has {_valuesEnd - _valuesPosition - 4} left");
-            }
-
-            _currentOffset = _valuesPosition + 4;
-            _currentLength = length;
-            _valuesPosition += 4 + length;
+            _valuesPosition = position;
+            _batchSource = values;
+            _batchFromDictionary = false;
         }
     }
 
-    // ---------------------------------------------------------------- typed access (the caller checked type and null)
-
-    public bool GetBoolean() => _mode switch
+    private void FillFromDictionary(int rows, int present)
     {
-        Mode.Dictionary => _dictionary[_dictionaryBase + _currentIndex] != 0,
-        _ => _currentBoolean,
-    };
+        ReadIndices(present);
+        var indices = _indexBatch;
+        var count = (uint)_dictionaryCount;
+        for (var j = 0; j < present; j++)
+        {
+            if ((uint)indices[j] >= count)
+            {
+                throw Corrupt($"column '{_leaf.Column.Name}': dictionary index {indices[j]} is outside the dictionary of {_dictionaryCount} values");
+            }
+        }
 
-    public int GetInt32() => BinaryPrimitives.ReadInt32LittleEndian(CurrentFixed(4));
+        var nulls = _nulls;
+        var width = _width;
+        if (width < 0)
+        {
+            var offsets = _offsets;
+            var k = 0;
+            for (var i = 0; i < rows; i++)
+            {
+                if (!_optional || nulls[i] == 0)
+                {
+                    offsets[i] = indices[k++];
+                }
+            }
 
-    public long GetInt64() => BinaryPrimitives.ReadInt64LittleEndian(CurrentFixed(8));
+            _batchFromDictionary = true;
+            return;
+        }
 
-    public float GetFloat() => BinaryPrimitives.ReadSingleLittleEndian(CurrentFixed(4));
+        var raw = _raw;
+        var dictionary = _dictionary;
+        var baseOffset = _dictionaryBase;
+        var stride = Math.Max(width, 1);
+        var j2 = 0;
+        switch (stride)
+        {
+            case 8:
+            {
+                ref var source = ref MemoryMarshal.GetArrayDataReference(dictionary);
+                ref var target = ref MemoryMarshal.GetArrayDataReference(raw);
+                for (var i = 0; i < rows; i++)
+                {
+                    if (!_optional || nulls[i] == 0)
+                    {
+                        var value = Unsafe.ReadUnaligned<long>(ref Unsafe.Add(ref source, baseOffset + indices[j2++] * 8));
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, i * 8), value);
+                    }
+                }
 
-    public double GetDouble() => BinaryPrimitives.ReadDoubleLittleEndian(CurrentFixed(8));
+                break;
+            }
+
+            case 4:
+            {
+                ref var source = ref MemoryMarshal.GetArrayDataReference(dictionary);
+                ref var target = ref MemoryMarshal.GetArrayDataReference(raw);
+                for (var i = 0; i < rows; i++)
+                {
+                    if (!_optional || nulls[i] == 0)
+                    {
+                        var value = Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref source, baseOffset + indices[j2++] * 4));
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, i * 4), value);
+                    }
+                }
+
+                break;
+            }
+
+            default:
+                for (var i = 0; i < rows; i++)
+                {
+                    if (!_optional || nulls[i] == 0)
+                    {
+                        dictionary.AsSpan(baseOffset + indices[j2++] * stride, stride).CopyTo(raw.AsSpan(i * stride, stride));
+                    }
+                }
+
+                break;
+        }
+    }
+
+    // ---------------------------------------------------------------- typed access by row in the batch (the caller checked type and null)
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ReadOnlySpan<byte> CurrentFixed(int width) => _mode == Mode.Dictionary
-        ? _dictionary.AsSpan(_dictionaryBase + _currentIndex * width, width)
-        : _values.AsSpan(_currentOffset, width);
+    public bool IsNull(int row) => _nulls[row] != 0;
 
-    public string GetString()
+    public int BatchRows => _batchRows;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool GetBoolean(int row) => _raw[row] != 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int GetInt32(int row) => Unsafe.ReadUnaligned<int>(ref _raw[row * 4]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long GetInt64(int row) => Unsafe.ReadUnaligned<long>(ref _raw[row * 8]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float GetFloat(int row) => Unsafe.ReadUnaligned<float>(ref _raw[row * 4]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double GetDouble(int row) => Unsafe.ReadUnaligned<double>(ref _raw[row * 8]);
+
+    public string GetString(int row)
     {
-        if (_mode == Mode.Dictionary)
+        if (_batchFromDictionary)
         {
-            return _dictionaryStrings[_currentIndex] ??= System.Text.Encoding.UTF8.GetString(_dictionary, _dictionaryOffsets[_currentIndex], _dictionaryLengths[_currentIndex]);
+            var index = _offsets[row];
+            return _dictionaryStrings[index] ??= System.Text.Encoding.UTF8.GetString(_dictionary, _dictionaryOffsets[index], _dictionaryLengths[index]);
         }
 
-        return System.Text.Encoding.UTF8.GetString(GetBytesSpan());
+        return System.Text.Encoding.UTF8.GetString(_batchSource, _offsets[row], _lengths[row]);
     }
 
-    /// <summary>The current BYTE_ARRAY / FIXED_LEN_BYTE_ARRAY / INT96 value's bytes (valid until the next Advance).</summary>
-    public ReadOnlySpan<byte> GetBytesSpan()
+    /// <summary>The value's bytes for BYTE_ARRAY / FIXED_LEN_BYTE_ARRAY / INT96 (valid until the next batch).</summary>
+    public ReadOnlySpan<byte> GetBytesSpan(int row)
     {
         if (_width > 0)
         {
-            return CurrentFixed(_width);
+            return _raw.AsSpan(row * _width, _width);
         }
 
-        return _mode == Mode.Dictionary
-            ? _dictionary.AsSpan(_dictionaryOffsets[_currentIndex], _dictionaryLengths[_currentIndex])
-            : _values.AsSpan(_currentOffset, _currentLength);
+        if (_batchFromDictionary)
+        {
+            var index = _offsets[row];
+            return _dictionary.AsSpan(_dictionaryOffsets[index], _dictionaryLengths[index]);
+        }
+
+        return _batchSource.AsSpan(_offsets[row], _lengths[row]);
     }
 
-    public DateOnly GetDate()
+    public DateOnly GetDate(int row)
     {
-        var days = GetInt32();
+        var days = GetInt32(row);
         if (!ParquetValues.TryDaysToDate(days, out var date))
         {
             throw _file.Problem($"column '{_leaf.Column.Name}': {days} days since 1970-01-01 is outside the range of DateOnly");
@@ -265,11 +433,11 @@ internal sealed class ColumnCursor : IDisposable
         return date;
     }
 
-    public DateTimeOffset GetTimestamp()
+    public DateTimeOffset GetTimestamp(int row)
     {
         if (_type == ParquetType.Int96)
         {
-            if (!ParquetValues.TryFromInt96(CurrentFixed(12), out var legacy))
+            if (!ParquetValues.TryFromInt96(_raw.AsSpan(row * 12, 12), out var legacy))
             {
                 throw _file.Problem($"column '{_leaf.Column.Name}': INT96 timestamp outside the range of DateTimeOffset");
             }
@@ -277,7 +445,7 @@ internal sealed class ColumnCursor : IDisposable
             return legacy;
         }
 
-        var raw = GetInt64();
+        var raw = GetInt64(row);
         if (!_leaf.TryTimestamp(raw, out var value))
         {
             throw _file.Problem($"column '{_leaf.Column.Name}': timestamp {raw} is outside the range of DateTimeOffset");
@@ -287,14 +455,14 @@ internal sealed class ColumnCursor : IDisposable
     }
 
     /// <summary>Integer view for filters: booleans 0/1, INT32 and INT64 raw.</summary>
-    public long GetRawLong() => _type switch
+    public long GetRawLong(int row) => _type switch
     {
-        ParquetType.Boolean => GetBoolean() ? 1 : 0,
-        ParquetType.Int32 => GetInt32(),
-        _ => GetInt64(),
+        ParquetType.Boolean => GetBoolean(row) ? 1 : 0,
+        ParquetType.Int32 => GetInt32(row),
+        _ => GetInt64(row),
     };
 
-    public double GetRawDouble() => _type == ParquetType.Float ? GetFloat() : GetDouble();
+    public double GetRawDouble(int row) => _type == ParquetType.Float ? GetFloat(row) : GetDouble(row);
 
     // ---------------------------------------------------------------- pages
 
@@ -561,8 +729,6 @@ internal sealed class ColumnCursor : IDisposable
         _valuesStart = position;
         _valuesEnd = end;
         _booleanIndex = 0;
-        _defPosition = _defCount = 0;
-        _indexPosition = _indexCount = 0;
         switch (encoding)
         {
             case EncodingId.Plain:
@@ -610,60 +776,95 @@ internal sealed class ColumnCursor : IDisposable
                 break;
             }
 
+            case EncodingId.DeltaBinaryPacked when _type is ParquetType.Int32 or ParquetType.Int64:
+            case EncodingId.DeltaLengthByteArray when _type == ParquetType.ByteArray:
+            case EncodingId.DeltaByteArray when _type == ParquetType.ByteArray:
+            case EncodingId.ByteStreamSplit when _width > 0:
+                Materialize(encoding, values, buffer, position, end);
+                break;
             default:
-                throw _file.Problem($"column '{_leaf.Column.Name}': value encoding {EncodingName(encoding)} is not supported");
+                throw _file.Problem($"column '{_leaf.Column.Name}': value encoding {EncodingName(encoding)} is not supported for {_type}");
         }
 
         _pageValuesLeft = values;
     }
 
+    /// <summary>Decodes a page of a delta or byte-stream-split encoding into its PLAIN layout, then reads it as PLAIN.</summary>
+    private void Materialize(int encoding, int values, byte[] buffer, int position, int end)
+    {
+        var output = _materialized;
+        output.Clear();
+        var data = buffer.AsSpan(position, end - position);
+        var limit = _file.MaterializeLimit;
+        try
+        {
+            switch (encoding)
+            {
+                case EncodingId.DeltaBinaryPacked:
+                    if ((long)values * _width > limit)
+                    {
+                        throw new InvalidDataException($"a page of {values} values is larger than the file allows");
+                    }
+
+                    DeltaEncodings.BinaryPackedToPlain(data, _width, values, ref _scratch, output, out _);
+                    break;
+                case EncodingId.DeltaLengthByteArray:
+                    DeltaEncodings.LengthByteArrayToPlain(data, values, limit, ref _scratch, output, out _);
+                    break;
+                case EncodingId.DeltaByteArray:
+                    DeltaEncodings.ByteArrayToPlain(data, values, limit, ref _scratch, ref _scratch2, output, out _);
+                    break;
+                default:
+                    DeltaEncodings.ByteStreamSplitToPlain(data, _width, output, out _);
+                    break;
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw Corrupt($"column '{_leaf.Column.Name}': {EncodingName(encoding)} data is damaged ({e.Message})", e);
+        }
+
+        _mode = Mode.Plain;
+        _values = output.Array;
+        _valuesPosition = 0;
+        _valuesStart = 0;
+        _valuesEnd = output.Length;
+    }
+
     private static string EncodingName(int encoding) =>
         Enum.IsDefined(typeof(ParquetEncoding), encoding) ? ((ParquetEncoding)encoding).ToString() : encoding.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private void RefillDefinitionLevels()
+    private void ReadLevels(int count)
     {
-        var want = (int)Math.Min(_defBatch.Length, _pageValuesLeft + 1);
+        int read;
         try
         {
-            _defCount = _defs.Read(_defBatch.AsSpan(0, want));
+            read = _defs.Read(_levels.AsSpan(0, count));
         }
         catch (InvalidDataException e)
         {
             throw Corrupt($"column '{_leaf.Column.Name}': corrupt definition levels ({e.Message})", e);
         }
 
-        _defPosition = 0;
-        if (_defCount == 0)
+        if (read < count)
         {
             throw Corrupt($"column '{_leaf.Column.Name}': the definition levels end before the page's values");
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int NextIndex()
+    private void ReadIndices(int count)
     {
-        if (_indexPosition == _indexCount)
-        {
-            RefillIndices();
-        }
-
-        return _indexBatch[_indexPosition++];
-    }
-
-    private void RefillIndices()
-    {
-        var want = (int)Math.Min(_indexBatch.Length, _pageValuesLeft + 1);
+        int read;
         try
         {
-            _indexCount = _indices.Read(_indexBatch.AsSpan(0, want));
+            read = _indices.Read(_indexBatch.AsSpan(0, count));
         }
         catch (InvalidDataException e)
         {
             throw Corrupt($"column '{_leaf.Column.Name}': corrupt RLE data ({e.Message})", e);
         }
 
-        _indexPosition = 0;
-        if (_indexCount == 0)
+        if (read < count)
         {
             throw Corrupt($"column '{_leaf.Column.Name}': the encoded values end before the page's values");
         }

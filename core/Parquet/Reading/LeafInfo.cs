@@ -30,6 +30,13 @@ internal sealed class LeafInfo
                 UnitsPerTick = 100;
                 break;
         }
+
+        if (TicksPerUnit != 0)
+        {
+            // raw values in this range convert without overflow and land inside DateTimeOffset's range
+            _minRaw = -(UnixEpochTicks / TicksPerUnit) + 1;
+            _maxRaw = (DateTimeOffset.MaxValue.UtcTicks - UnixEpochTicks) / TicksPerUnit - 1;
+        }
     }
 
     public ParquetColumn Column { get; }
@@ -52,8 +59,20 @@ internal sealed class LeafInfo
 
     public bool IsTimestamp => Column.Type == ParquetType.Int64 && (TicksPerUnit != 0 || UnitsPerTick != 0);
 
-    public bool TryTimestamp(long raw, out DateTimeOffset value) =>
-        UnitsPerTick != 0
+    public bool TryTimestamp(long raw, out DateTimeOffset value)
+    {
+        if (TicksPerUnit != 0 && raw >= _minRaw && raw <= _maxRaw)
+        {
+            value = new DateTimeOffset(raw * TicksPerUnit + UnixEpochTicks, TimeSpan.Zero);
+            return true;
+        }
+
+        return UnitsPerTick != 0
             ? ParquetValues.TryFromNanos(raw, out value)
             : ParquetValues.TryTimestamp(raw, TicksPerUnit, 1, out value);
+    }
+
+    private const long UnixEpochTicks = 621_355_968_000_000_000L;
+    private readonly long _minRaw;
+    private readonly long _maxRaw = -1;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Lambda.Core.Parquet.Encodings;
 
@@ -122,6 +123,7 @@ internal sealed class ColumnBuffer
         s.PlainBytes = 0;
         s.Last = null;
         s.LastIndex = -1;
+        Array.Clear(s.Recent);
         s.Dictionary = UseDictionary;
     }
 
@@ -137,13 +139,25 @@ internal sealed class ColumnBuffer
             }
             else
             {
-                ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(s.Lookup, value, out var exists);
-                if (!exists)
+                // the same string objects tend to come back (symbols, exchanges): look them up by identity first
+                var recent = RuntimeHelpers.GetHashCode(value) & (StringData.RecentSize - 1);
+                if (ReferenceEquals(s.Recent[recent], value))
                 {
-                    slot = s.AddEntry(value);
+                    index = s.RecentIndex[recent];
+                }
+                else
+                {
+                    ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(s.Lookup, value, out var exists);
+                    if (!exists)
+                    {
+                        slot = s.AddEntry(value);
+                    }
+
+                    index = slot;
+                    s.Recent[recent] = value;
+                    s.RecentIndex[recent] = index;
                 }
 
-                index = slot;
                 s.Last = value;
                 s.LastIndex = index;
             }
@@ -187,6 +201,7 @@ internal sealed class ColumnBuffer
         s.Entries.Clear();
         s.EntryBytes.Clear();
         s.Last = null;
+        Array.Clear(s.Recent);
     }
 
     /// <summary>String column state: a dictionary (value → index, UTF-8 entries) or PLAIN bytes with end offsets.</summary>
@@ -199,6 +214,10 @@ internal sealed class ColumnBuffer
 
         /// <summary>The size these values would take PLAIN-encoded (4-byte length + bytes each).</summary>
         public long PlainBytes;
+
+        public const int RecentSize = 64;
+        public readonly string?[] Recent = new string?[RecentSize];
+        public readonly int[] RecentIndex = new int[RecentSize];
 
         public string? Last;
         public int LastIndex;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using Lambda.Core.Parquet.Encodings;
 using Lambda.Core.Parquet.Thrift;
@@ -20,8 +21,8 @@ internal sealed class ColumnEncoder
     private readonly ByteBuffer _levels = new(1024);
     private readonly ByteBuffer _dictionaryPage = new(1024);
     private readonly CompactWriter _header = new(64);
-    private Dictionary<int, int>? _map32;
-    private Dictionary<long, int>? _map64;
+    private ValueMap<int>? _map32;
+    private ValueMap<long>? _map64;
     private int[] _indices = [];
     private int _dictionaryCount;
 
@@ -51,9 +52,10 @@ internal sealed class ColumnEncoder
         Encodings.Clear();
         TotalUncompressedSize = 0;
         DictionaryPageOffset = null;
-        Statistics = _options.Statistics ? StatisticsBuilder.Build(_column, rows) : null;
-
         var dictionary = _options.Dictionary && ChooseDictionary();
+        Statistics = !_options.Statistics
+            ? null
+            : StatisticsBuilder.Build(_column, rows, dictionary && _column.Type != ParquetType.ByteArray ? _dictionaryPage.WrittenSpan : default);
         if (dictionary)
         {
             DictionaryPageOffset = 0;
@@ -89,13 +91,13 @@ internal sealed class ColumnEncoder
         switch (c.Type)
         {
             case ParquetType.Int32:
-                return BuildDictionary(c.Ints.AsSpan(0, count), _map32 ??= [], 4);
+                return BuildDictionary(c.Ints.AsSpan(0, count), _map32 ??= new(), 4);
             case ParquetType.Float:
-                return BuildDictionary(MemoryMarshal.Cast<float, int>(c.Floats.AsSpan(0, count)), _map32 ??= [], 4);
+                return BuildDictionary(MemoryMarshal.Cast<float, int>(c.Floats.AsSpan(0, count)), _map32 ??= new(), 4);
             case ParquetType.Int64:
-                return BuildDictionary(c.Longs.AsSpan(0, count), _map64 ??= [], 8);
+                return BuildDictionary(c.Longs.AsSpan(0, count), _map64 ??= new(), 8);
             case ParquetType.Double:
-                return BuildDictionary(MemoryMarshal.Cast<double, long>(c.Doubles.AsSpan(0, count)), _map64 ??= [], 8);
+                return BuildDictionary(MemoryMarshal.Cast<double, long>(c.Doubles.AsSpan(0, count)), _map64 ??= new(), 8);
             case ParquetType.ByteArray:
                 return ChooseStringDictionary();
             default:
@@ -133,8 +135,8 @@ internal sealed class ColumnEncoder
     }
 
     /// <summary>Builds a dictionary of the values' bit patterns; false when it would not pay or grows too large.</summary>
-    private bool BuildDictionary<T>(ReadOnlySpan<T> values, Dictionary<T, int> map, int width)
-        where T : unmanaged, IEquatable<T>
+    private bool BuildDictionary<T>(ReadOnlySpan<T> values, ValueMap<T> map, int width)
+        where T : unmanaged, IBinaryInteger<T>
     {
         map.Clear();
         _dictionaryPage.Clear();
@@ -145,23 +147,32 @@ internal sealed class ColumnEncoder
 
         var maxEntries = _options.DictionaryBytesLimit / width;
         var indices = _indices;
+        var previous = values[0];
+        var previousIndex = -1;
         for (var i = 0; i < values.Length; i++)
         {
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(map, values[i], out var exists);
-            if (!exists)
+            var value = values[i];
+            if (value == previous && previousIndex >= 0)
             {
-                slot = map.Count - 1;
+                indices[i] = previousIndex; // runs of equal values skip the hash
+                continue;
+            }
+
+            var index = map.GetOrAdd(value, out var added);
+            if (added)
+            {
                 if (map.Count > maxEntries)
                 {
                     return false;
                 }
 
-                var value = values[i];
                 _dictionaryPage.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in value)));
             }
 
-            indices[i] = slot;
-            if (i == 4095 && map.Count > 2048)
+            indices[i] = index;
+            previous = value;
+            previousIndex = index;
+            if (i >= 4095 && i < 4096 + 64 && map.Count > 2048)
             {
                 return false; // mostly distinct: a dictionary will not pay
             }
@@ -384,7 +395,11 @@ internal sealed class ColumnEncoder
     private void WritePage(int pageType, int values, int encoding, ReadOnlySpan<byte> body)
     {
         ReadOnlySpan<byte> stored = body;
-        if (_codec != CodecId.Uncompressed)
+        if (_codec == CodecId.Snappy)
+        {
+            stored = IronSnappy.Snappy.Encode(body); // no second copy through the scratch buffer
+        }
+        else if (_codec != CodecId.Uncompressed)
         {
             _compressed.Clear();
             Codecs.Compress(_options.Compression, body, _compressed);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using Lambda.Core.Parquet.Thrift;
 
@@ -15,7 +16,11 @@ internal static class StatisticsBuilder
     /// <summary>Strings longer than this get no min / max (footers stay small).</summary>
     private const int MaxStringStatistic = 1024;
 
-    public static Statistics Build(ColumnBuffer c, int rows)
+    /// <summary>
+    /// Statistics of the buffered column; when the chunk is dictionary-encoded, <paramref name="dictionary"/>
+    /// holds its PLAIN entries and min / max come from those (fewer values, same result).
+    /// </summary>
+    public static Statistics Build(ColumnBuffer c, int rows, ReadOnlySpan<byte> dictionary = default)
     {
         var statistics = new Statistics { NullCount = rows - c.Count };
         var count = c.Count;
@@ -37,13 +42,8 @@ internal static class StatisticsBuilder
 
             case ParquetType.Int32:
             {
-                var values = c.Ints.AsSpan(0, count);
-                int lo = values[0], hi = values[0];
-                foreach (var v in values)
-                {
-                    lo = Math.Min(lo, v);
-                    hi = Math.Max(hi, v);
-                }
+                var values = dictionary.IsEmpty ? c.Ints.AsSpan(0, count) : MemoryMarshal.Cast<byte, int>(dictionary);
+                var (lo, hi) = MinMax(values);
 
                 min = new byte[4];
                 max = new byte[4];
@@ -54,13 +54,8 @@ internal static class StatisticsBuilder
 
             case ParquetType.Int64:
             {
-                var values = c.Longs.AsSpan(0, count);
-                long lo = values[0], hi = values[0];
-                foreach (var v in values)
-                {
-                    lo = Math.Min(lo, v);
-                    hi = Math.Max(hi, v);
-                }
+                var values = dictionary.IsEmpty ? c.Longs.AsSpan(0, count) : MemoryMarshal.Cast<byte, long>(dictionary);
+                var (lo, hi) = MinMax(values);
 
                 min = new byte[8];
                 max = new byte[8];
@@ -73,20 +68,14 @@ internal static class StatisticsBuilder
             {
                 var lo = float.PositiveInfinity;
                 var hi = float.NegativeInfinity;
-                var any = false;
-                foreach (var v in c.Floats.AsSpan(0, count))
+                foreach (var v in dictionary.IsEmpty ? c.Floats.AsSpan(0, count) : MemoryMarshal.Cast<byte, float>(dictionary))
                 {
-                    if (float.IsNaN(v))
-                    {
-                        continue;
-                    }
-
-                    any = true;
-                    lo = Math.Min(lo, v);
-                    hi = Math.Max(hi, v);
+                    // comparisons with NaN are false: NaN never becomes min or max
+                    lo = v < lo ? v : lo;
+                    hi = v > hi ? v : hi;
                 }
 
-                if (any)
+                if (hi >= lo)
                 {
                     min = new byte[4];
                     max = new byte[4];
@@ -101,20 +90,13 @@ internal static class StatisticsBuilder
             {
                 var lo = double.PositiveInfinity;
                 var hi = double.NegativeInfinity;
-                var any = false;
-                foreach (var v in c.Doubles.AsSpan(0, count))
+                foreach (var v in dictionary.IsEmpty ? c.Doubles.AsSpan(0, count) : MemoryMarshal.Cast<byte, double>(dictionary))
                 {
-                    if (double.IsNaN(v))
-                    {
-                        continue;
-                    }
-
-                    any = true;
-                    lo = Math.Min(lo, v);
-                    hi = Math.Max(hi, v);
+                    lo = v < lo ? v : lo;
+                    hi = v > hi ? v : hi;
                 }
 
-                if (any)
+                if (hi >= lo)
                 {
                     min = new byte[8];
                     max = new byte[8];
@@ -137,6 +119,38 @@ internal static class StatisticsBuilder
         statistics.Min = min;
         statistics.Max = max;
         return statistics;
+    }
+
+    private static (T Min, T Max) MinMax<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, INumber<T>
+    {
+        T lo = values[0], hi = values[0];
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= 2 * Vector<T>.Count)
+        {
+            var min = new Vector<T>(values);
+            var max = min;
+            for (i = Vector<T>.Count; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var v = new Vector<T>(values[i..]);
+                min = Vector.Min(min, v);
+                max = Vector.Max(max, v);
+            }
+
+            for (var k = 0; k < Vector<T>.Count; k++)
+            {
+                lo = T.Min(lo, min[k]);
+                hi = T.Max(hi, max[k]);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            lo = T.Min(lo, values[i]);
+            hi = T.Max(hi, values[i]);
+        }
+
+        return (lo, hi);
     }
 
     private static void StringMinMax(ColumnBuffer c, out byte[]? min, out byte[]? max)
