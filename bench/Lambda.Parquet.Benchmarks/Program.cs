@@ -8,6 +8,7 @@ using Lambda.Testing;
 // rows, Snappy, in the same run. Usage: Lambda.Parquet.Benchmarks [--rows N] [--runs N] [--quick]
 var rows = 10_000_000L;
 var runs = 3;
+var writerOptions = new ParquetWriterOptions { Compression = ParquetCompression.Snappy };
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -15,7 +16,9 @@ for (var i = 0; i < args.Length; i++)
         case "--rows": rows = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--quick": rows = 1_000_000; runs = 1; break;
-        default: Console.Error.WriteLine($"unknown argument {args[i]} (--rows N, --runs N, --quick)"); return 2;
+        case "--no-dictionary": writerOptions.Dictionary = false; break;
+        case "--sequential": writerOptions.Parallel = false; break;
+        default: Console.Error.WriteLine($"unknown argument {args[i]} (--rows N, --runs N, --quick, --no-dictionary, --sequential)"); return 2;
     }
 }
 
@@ -40,7 +43,7 @@ ScanTotals? duckTotals = null;
 for (var run = 1; run <= runs; run++)
 {
     var watch = Stopwatch.StartNew();
-    using (var writer = ParquetFileWriter.Create(ours, CandleRows.Schema, new ParquetWriterOptions { Compression = ParquetCompression.Snappy }))
+    using (var writer = ParquetFileWriter.Create(ours, CandleRows.Schema, writerOptions))
     {
         CandleRows.Write(writer, rows);
     }
