@@ -1,47 +1,10 @@
 using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 
 namespace Lambda.Parquet.Tests;
 
 public class RecordMapTests
 {
-    /// <summary>The daily candle of DESIGN.md, "Views (Parquet)".</summary>
-    public sealed record DailyCandle(
-        string Exchange, string Symbol, DateOnly Day, double Open, double High, double Low, double Close,
-        double Volume, double QuoteVolume, long Trades, string Source, bool Complete,
-        DateTimeOffset FirstEventTime, DateTimeOffset LastEventTime);
-
-    public sealed class DailyCandleMap : IParquetRecordMap<DailyCandle>
-    {
-        public ParquetSchema Schema { get; } = new(
-            ParquetColumn.String("exchange"), ParquetColumn.String("symbol"), ParquetColumn.Date("day"),
-            ParquetColumn.Double("open"), ParquetColumn.Double("high"), ParquetColumn.Double("low"), ParquetColumn.Double("close"),
-            ParquetColumn.Double("volume"), ParquetColumn.Double("quote_volume"), ParquetColumn.Int64("trades"),
-            ParquetColumn.String("source"), ParquetColumn.Boolean("complete"),
-            ParquetColumn.TimestampMicros("first_event_time"), ParquetColumn.TimestampMicros("last_event_time"));
-
-        public void Write(DailyCandle r, ParquetRowWriter row)
-        {
-            row.SetString(0, r.Exchange);
-            row.SetString(1, r.Symbol);
-            row.SetDate(2, r.Day);
-            row.SetDouble(3, r.Open);
-            row.SetDouble(4, r.High);
-            row.SetDouble(5, r.Low);
-            row.SetDouble(6, r.Close);
-            row.SetDouble(7, r.Volume);
-            row.SetDouble(8, r.QuoteVolume);
-            row.SetInt64(9, r.Trades);
-            row.SetString(10, r.Source);
-            row.SetBoolean(11, r.Complete);
-            row.SetTimestamp(12, r.FirstEventTime);
-            row.SetTimestamp(13, r.LastEventTime);
-        }
-
-        public DailyCandle Read(ParquetRowReader row) => new(
-            row.GetString(0), row.GetString(1), row.GetDate(2), row.GetDouble(3), row.GetDouble(4), row.GetDouble(5), row.GetDouble(6),
-            row.GetDouble(7), row.GetDouble(8), row.GetInt64(9), row.GetString(10), row.GetBoolean(11), row.GetTimestamp(12), row.GetTimestamp(13));
-    }
-
     internal static List<DailyCandle> Candles(int count)
     {
         var random = new Random(9);
@@ -58,7 +21,7 @@ public class RecordMapTests
     [Fact]
     public void Records_round_trip_through_a_hand_written_map()
     {
-        var map = new DailyCandleMap();
+        var map = DailyCandleMap.Instance;
         var candles = Candles(5_000);
         using var stream = new MemoryStream();
         using (var writer = new ParquetFileWriter(stream, map.Schema, new ParquetWriterOptions { RowGroupRows = 2_000 }))
@@ -76,7 +39,7 @@ public class RecordMapTests
     [Fact]
     public void Reading_records_projects_the_maps_columns_by_name_and_applies_the_filter()
     {
-        var map = new DailyCandleMap();
+        var map = DailyCandleMap.Instance;
         var candles = Candles(4_000);
         var file = TestFiles.Write(
             new ParquetSchema([ParquetColumn.Int32("extra"), .. map.Schema.Columns.Reverse()]),
@@ -95,7 +58,7 @@ public class RecordMapTests
         var file = TestFiles.Write(new ParquetSchema(ParquetColumn.Int64("exchange")), [[1L]]);
         using var reader = TestFiles.Open(file);
 
-        var read = () => reader.Read(new DailyCandleMap()).ToList();
+        var read = () => reader.Read(DailyCandleMap.Instance).ToList();
 
         read.Should().Throw<ParquetException>().WithMessage("test.parquet: *exchange*");
     }
@@ -104,7 +67,7 @@ public class RecordMapTests
     public void Writing_with_a_map_of_another_schema_is_refused()
     {
         using var writer = new ParquetFileWriter(new MemoryStream(), new ParquetSchema(ParquetColumn.Int64("n")));
-        var write = () => writer.Write(Candles(1)[0], new DailyCandleMap());
+        var write = () => writer.Write(Candles(1)[0], DailyCandleMap.Instance);
         write.Should().Throw<ArgumentException>();
     }
 }
