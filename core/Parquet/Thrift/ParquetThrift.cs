@@ -603,46 +603,14 @@ internal static class ParquetThrift
                     type_ = true;
                     break;
                 case 2 when type == CompactType.List:
-                {
-                    var count = r.ReadListHeader(out var element);
-                    var list = new List<int>(count);
-                    for (var i = 0; i < count; i++)
-                    {
-                        if (element == CompactType.I32)
-                        {
-                            list.Add(r.ReadI32());
-                        }
-                        else
-                        {
-                            r.Skip(element);
-                        }
-                    }
-
-                    m.Encodings = list;
+                    m.Encodings = ReadList(r, CompactType.I32, static reader => reader.ReadI32());
                     encodings = true;
                     break;
-                }
 
                 case 3 when type == CompactType.List:
-                {
-                    var count = r.ReadListHeader(out var element);
-                    var list = new List<string>(count);
-                    for (var i = 0; i < count; i++)
-                    {
-                        if (element == CompactType.Binary)
-                        {
-                            list.Add(r.ReadString());
-                        }
-                        else
-                        {
-                            r.Skip(element);
-                        }
-                    }
-
-                    m.PathInSchema = list;
+                    m.PathInSchema = ReadList(r, CompactType.Binary, static reader => reader.ReadString());
                     path = true;
                     break;
-                }
 
                 case 4 when type == CompactType.I32:
                     m.Codec = r.ReadI32();
@@ -932,20 +900,21 @@ internal static class ParquetThrift
         return h;
     }
 
-    private static List<T> ReadStructList<T>(CompactReader r, Func<CompactReader, T> read)
+    private static List<T> ReadStructList<T>(CompactReader r, Func<CompactReader, T> read) => ReadList(r, CompactType.Struct, read);
+
+    /// <summary>A list whose elements must all be of <paramref name="expected"/> type.</summary>
+    private static List<T> ReadList<T>(CompactReader r, byte expected, Func<CompactReader, T> read)
     {
         var count = r.ReadListHeader(out var element);
+        if (element != expected && count > 0)
+        {
+            throw new ThriftException($"expected a list of {expected}, found element type {element}");
+        }
+
         var list = new List<T>(count);
         for (var i = 0; i < count; i++)
         {
-            if (element == CompactType.Struct)
-            {
-                list.Add(read(r));
-            }
-            else
-            {
-                throw new ThriftException($"expected a list of structs, found element type {element}");
-            }
+            list.Add(read(r));
         }
 
         return list;
