@@ -13,6 +13,7 @@ internal sealed class ValueMap<T>
     private T[] _keys = new T[1024];
     private int[] _values = new int[1024]; // index + 1; 0 = empty
     private int _mask = 1023;
+    private int _shift = 64 - 10; // Fibonacci hashing: the top log2(capacity) bits of the product
 
     public int Count { get; private set; }
 
@@ -29,7 +30,7 @@ internal sealed class ValueMap<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int GetOrAdd(T key, out bool added)
     {
-        var slot = Hash(key) & _mask;
+        var slot = Hash(key, _shift);
         while (true)
         {
             var value = _values[slot];
@@ -56,11 +57,15 @@ internal sealed class ValueMap<T>
         }
     }
 
+    /// <summary>
+    /// The slot of <paramref name="key"/>: the top bits of the product, which depend on every bit of the key.
+    /// (The low bits would not: doubles such as 100.25 differ only in their high bits, and all collided.)
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Hash(T key)
+    private static int Hash(T key, int shift)
     {
         var bits = ulong.CreateTruncating(key);
-        return (int)((bits * 0x9E3779B97F4A7C15UL) >> 32);
+        return (int)((bits * 0x9E3779B97F4A7C15UL) >> shift);
     }
 
     private void Grow()
@@ -70,11 +75,12 @@ internal sealed class ValueMap<T>
         _keys = new T[keys.Length * 2];
         _values = new int[keys.Length * 2];
         _mask = _keys.Length - 1;
+        _shift--;
         for (var i = 0; i < keys.Length; i++)
         {
             if (values[i] != 0)
             {
-                var slot = Hash(keys[i]) & _mask;
+                var slot = Hash(keys[i], _shift);
                 while (_values[slot] != 0)
                 {
                     slot = (slot + 1) & _mask;
