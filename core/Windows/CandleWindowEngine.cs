@@ -1,0 +1,507 @@
+using System.Globalization;
+using Lambda.Core.Contracts;
+using Lambda.Core.Views;
+
+namespace Lambda.Core.Windows;
+
+/// <summary>
+/// The speed layer's windowing engine (DESIGN.md, views): tumbling event-time windows aligned to the
+/// Unix epoch in UTC, closed by a watermark (largest event time seen − allowed lateness). Klines and
+/// trades become <see cref="DailyCandle"/>s (source <c>speed</c>), tickers <see cref="TickerDayStats"/>.
+/// Pure and deterministic: no clock, no I/O; the same events in the same order give the same output,
+/// also across <see cref="Snapshot"/> / <see cref="Restore"/>. Not thread-safe.
+/// </summary>
+/// <remarks>
+/// Window assignment: a kline by its open time, a trade by its trade time, a ticker by its event time.
+/// The watermark advances with the event time of every event that is not ignored (late ones included).
+/// Closed windows are queued once and handed out by <see cref="TakeClosed"/> (or <see cref="Flush"/>).
+/// </remarks>
+public sealed class CandleWindowEngine
+{
+    public const string SpeedSource = "speed";
+
+    private readonly long _windowMs;
+    private readonly long _latenessMs;
+    private readonly long _intervalMs;
+    private readonly int _slotsPerWindow;
+    private readonly Dictionary<WindowKey, KlineWindow> _klines = [];
+    private readonly Dictionary<WindowKey, TradeWindow> _trades = [];
+    private readonly Dictionary<WindowKey, TickerWindow> _tickers = [];
+    private readonly List<WindowCandle> _closedKlines = [];
+    private readonly List<WindowCandle> _closedTrades = [];
+    private readonly List<TickerDayStats> _closedTickers = [];
+
+    private long _maxEventTime = long.MinValue;
+    private long _closedBefore = long.MinValue;
+    private long _nextEnd = long.MaxValue;
+    private long _merged;
+    private long _duplicates;
+    private long _late;
+    private long _ignored;
+
+    // One-entry caches: consecutive events mostly hit the same window.
+    private KlineWindow? _lastKline;
+    private TradeWindow? _lastTrade;
+    private TickerWindow? _lastTicker;
+
+    public CandleWindowEngine(CandleWindowOptions? options = null)
+    {
+        Options = options ?? new CandleWindowOptions();
+        (_windowMs, _latenessMs, _intervalMs) = Options.Validate();
+        _slotsPerWindow = checked((int)(_windowMs / _intervalMs));
+    }
+
+    /// <summary>Rebuilds the engine a <see cref="Snapshot"/> described.</summary>
+    public CandleWindowEngine(CandleWindowState state)
+        : this((state ?? throw new ArgumentNullException(nameof(state))).Options)
+    {
+        if (state.Version != CandleWindowState.CurrentVersion)
+        {
+            throw new ArgumentException($"window state version {state.Version} is not {CandleWindowState.CurrentVersion}", nameof(state));
+        }
+
+        _maxEventTime = state.MaxEventTime;
+        _closedBefore = state.ClosedBefore;
+        (_merged, _duplicates, _late, _ignored) = state.Counters;
+        foreach (var w in state.Klines)
+        {
+            _klines.Add(new(w.Exchange, w.Symbol, w.Start), KlineWindow.From(w));
+            NoteOpen(w.Start);
+        }
+
+        foreach (var w in state.Trades)
+        {
+            _trades.Add(new(w.Exchange, w.Symbol, w.Start), TradeWindow.From(w));
+            NoteOpen(w.Start);
+        }
+
+        foreach (var w in state.Tickers)
+        {
+            _tickers.Add(new(w.Exchange, w.Symbol, w.Start), TickerWindow.From(w));
+            NoteOpen(w.Start);
+        }
+
+        _closedKlines.AddRange(state.Pending.KlineCandles);
+        _closedTrades.AddRange(state.Pending.TradeCandles);
+        _closedTickers.AddRange(state.Pending.TickerStats);
+    }
+
+    public static CandleWindowEngine Restore(CandleWindowState state) => new(state);
+
+    public CandleWindowOptions Options { get; }
+
+    /// <summary>Largest event time seen; null before the first event.</summary>
+    public DateTimeOffset? MaxEventTime => _maxEventTime == long.MinValue ? null : DateTimeOffset.FromUnixTimeMilliseconds(_maxEventTime);
+
+    /// <summary>Windows ending at or before this are closed (the watermark; after a flush, the end of the flushed windows).</summary>
+    public DateTimeOffset? Watermark => _closedBefore == long.MinValue ? null : DateTimeOffset.FromUnixTimeMilliseconds(_closedBefore);
+
+    public WindowCounters Counters => new(_merged, _duplicates, _late, _ignored);
+
+    /// <summary>Windows open now (the live view's size).</summary>
+    public int OpenWindows => _klines.Count + _trades.Count + _tickers.Count;
+
+    /// <summary>Start (Unix ms) of the epoch-aligned window holding <paramref name="time"/>.</summary>
+    public long WindowStartOf(long time)
+    {
+        var rem = time % _windowMs;
+        return rem < 0 ? time - rem - _windowMs : time - rem;
+    }
+
+    public WindowEventResult Add(KlineEvent kline)
+    {
+        ArgumentNullException.ThrowIfNull(kline);
+        if (!string.Equals(kline.Interval, Options.KlineInterval, StringComparison.Ordinal))
+        {
+            _ignored++;
+            return WindowEventResult.Ignored;
+        }
+
+        var start = WindowStartOf(kline.OpenTime);
+        WindowEventResult result;
+        if (start + _windowMs <= _closedBefore)
+        {
+            result = Late("open_time", kline.OpenTime, start);
+        }
+        else
+        {
+            var window = _lastKline;
+            if (window is null || window.Start != start || !Same(window.Exchange, kline.Exchange) || !Same(window.Symbol, kline.Symbol))
+            {
+                var key = new WindowKey(kline.Exchange, kline.Symbol, start);
+                if (!_klines.TryGetValue(key, out window))
+                {
+                    window = new KlineWindow(kline.Exchange, kline.Symbol, start);
+                    _klines.Add(key, window);
+                    NoteOpen(start);
+                }
+
+                _lastKline = window;
+            }
+
+            var slot = new KlineSlot(kline.OpenTime, kline.EventTime, kline.Open, kline.High, kline.Low, kline.Close,
+                kline.Volume, kline.QuoteVolume, kline.Trades, kline.IsClosed);
+            result = Count(window.Merge(slot));
+        }
+
+        Advance(kline.EventTime);
+        return result;
+    }
+
+    public WindowEventResult Add(TradeEvent trade)
+    {
+        ArgumentNullException.ThrowIfNull(trade);
+        var start = WindowStartOf(trade.TradeTime);
+        WindowEventResult result;
+        if (start + _windowMs <= _closedBefore)
+        {
+            result = Late("trade_time", trade.TradeTime, start);
+        }
+        else
+        {
+            var window = _lastTrade;
+            if (window is null || window.Start != start || !Same(window.Exchange, trade.Exchange) || !Same(window.Symbol, trade.Symbol))
+            {
+                var key = new WindowKey(trade.Exchange, trade.Symbol, start);
+                if (!_trades.TryGetValue(key, out window))
+                {
+                    window = new TradeWindow(trade.Exchange, trade.Symbol, start);
+                    _trades.Add(key, window);
+                    NoteOpen(start);
+                }
+
+                _lastTrade = window;
+            }
+
+            result = Count(window.Add(trade.TradeId, trade.TradeTime, trade.Price, trade.Quantity, trade.EventTime));
+        }
+
+        Advance(trade.EventTime);
+        return result;
+    }
+
+    public WindowEventResult Add(TickerEvent ticker)
+    {
+        ArgumentNullException.ThrowIfNull(ticker);
+        var start = WindowStartOf(ticker.EventTime);
+        WindowEventResult result;
+        if (start + _windowMs <= _closedBefore)
+        {
+            result = Late("event_time", ticker.EventTime, start);
+        }
+        else
+        {
+            var window = _lastTicker;
+            if (window is null || window.Start != start || !Same(window.Exchange, ticker.Exchange) || !Same(window.Symbol, ticker.Symbol))
+            {
+                var key = new WindowKey(ticker.Exchange, ticker.Symbol, start);
+                if (!_tickers.TryGetValue(key, out window))
+                {
+                    window = new TickerWindow(ticker.Exchange, ticker.Symbol, start);
+                    _tickers.Add(key, window);
+                    NoteOpen(start);
+                }
+
+                _lastTicker = window;
+            }
+
+            window.Add(ticker.EventTime, ticker.Price, ticker.Volume, ticker.QuoteVolume);
+            result = Count(true);
+        }
+
+        Advance(ticker.EventTime);
+        return result;
+    }
+
+    /// <summary>Dispatches on the event's type; other events are ignored.</summary>
+    public WindowEventResult Add(MarketEvent marketEvent) => marketEvent switch
+    {
+        KlineEvent k => Add(k),
+        TradeEvent t => Add(t),
+        TickerEvent t => Add(t),
+        _ => IgnoreOther(),
+    };
+
+    /// <summary>Windows the watermark closed since the last call, each handed out exactly once.</summary>
+    public WindowEmission TakeClosed()
+    {
+        if (_closedKlines.Count == 0 && _closedTrades.Count == 0 && _closedTickers.Count == 0)
+        {
+            return WindowEmission.Empty;
+        }
+
+        var emission = new WindowEmission(_closedKlines.ToArray(), _closedTrades.ToArray(), _closedTickers.ToArray());
+        _closedKlines.Clear();
+        _closedTrades.Clear();
+        _closedTickers.Clear();
+        return emission;
+    }
+
+    /// <summary>
+    /// The live view: every open window's current candle (not removed). Kline candles are complete
+    /// only when all their intervals are closed; trade and ticker windows are not complete yet.
+    /// </summary>
+    public WindowEmission LiveView()
+    {
+        var klines = new List<WindowCandle>(_klines.Count);
+        foreach (var w in _klines.Values)
+        {
+            klines.Add(KlineCandle(w));
+        }
+
+        var trades = new List<WindowCandle>(_trades.Count);
+        foreach (var w in _trades.Values)
+        {
+            trades.Add(TradeCandle(w, complete: false));
+        }
+
+        var tickers = new List<TickerDayStats>(_tickers.Count);
+        foreach (var w in _tickers.Values)
+        {
+            tickers.Add(TickerStats(w, complete: false));
+        }
+
+        Sort(klines, trades, tickers);
+        return new(klines, trades, tickers);
+    }
+
+    /// <summary>
+    /// End of input (batch mode): closes every window and returns them with those still pending.
+    /// Later events for these windows are late. Trade and ticker windows count as complete when the
+    /// input went past their end; kline windows when all their intervals are closed.
+    /// </summary>
+    public WindowEmission Flush()
+    {
+        var flushedEnd = Close(long.MaxValue, flush: true);
+        if (flushedEnd > _closedBefore)
+        {
+            _closedBefore = flushedEnd;
+        }
+
+        return TakeClosed();
+    }
+
+    /// <summary>The whole state, sorted: equal engines give equal snapshots (and JSON).</summary>
+    public CandleWindowState Snapshot()
+    {
+        var klines = new List<KlineWindowState>(_klines.Count);
+        foreach (var w in _klines.Values)
+        {
+            klines.Add(w.ToState());
+        }
+
+        var trades = new List<TradeWindowState>(_trades.Count);
+        foreach (var w in _trades.Values)
+        {
+            trades.Add(w.ToState());
+        }
+
+        var tickers = new List<TickerWindowState>(_tickers.Count);
+        foreach (var w in _tickers.Values)
+        {
+            tickers.Add(w.ToState());
+        }
+
+        klines.Sort(static (a, b) => WindowKey.Compare(a.Exchange, a.Symbol, a.Start, b.Exchange, b.Symbol, b.Start));
+        trades.Sort(static (a, b) => WindowKey.Compare(a.Exchange, a.Symbol, a.Start, b.Exchange, b.Symbol, b.Start));
+        tickers.Sort(static (a, b) => WindowKey.Compare(a.Exchange, a.Symbol, a.Start, b.Exchange, b.Symbol, b.Start));
+        var pending = new WindowEmission(_closedKlines.ToArray(), _closedTrades.ToArray(), _closedTickers.ToArray());
+        return new(CandleWindowState.CurrentVersion, Options, _maxEventTime, _closedBefore, Counters, klines, trades, tickers, pending);
+    }
+
+    private static bool Same(string a, string b) => ReferenceEquals(a, b) || string.Equals(a, b, StringComparison.Ordinal);
+
+    private WindowEventResult IgnoreOther()
+    {
+        _ignored++;
+        return WindowEventResult.Ignored;
+    }
+
+    private WindowEventResult Count(bool merged)
+    {
+        if (merged)
+        {
+            _merged++;
+            return WindowEventResult.Merged;
+        }
+
+        _duplicates++;
+        return WindowEventResult.Duplicate;
+    }
+
+    private WindowEventResult Late(string field, long time, long start)
+    {
+        _late++;
+        var reason = string.Create(CultureInfo.InvariantCulture,
+            $"late: {field} {Iso(time)} is in window {WindowLabel(start)} closed at watermark {Iso(_closedBefore)}");
+        return new(WindowEventStatus.Late, reason);
+    }
+
+    private string WindowLabel(long start) =>
+        _windowMs % 86_400_000 == 0 && start % 86_400_000 == 0
+            ? DateTimeOffset.FromUnixTimeMilliseconds(start).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+            : string.Concat(Iso(start), "/", Iso(start + _windowMs));
+
+    private static string Iso(long ms) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-dd'T'HH:mm:ss.FFF'Z'", CultureInfo.InvariantCulture);
+
+    private void NoteOpen(long start)
+    {
+        var end = start + _windowMs;
+        if (end < _nextEnd)
+        {
+            _nextEnd = end;
+        }
+    }
+
+    private void Advance(long eventTime)
+    {
+        if (eventTime <= _maxEventTime)
+        {
+            return;
+        }
+
+        _maxEventTime = eventTime;
+        var watermark = eventTime - _latenessMs;
+        if (watermark <= _closedBefore)
+        {
+            return;
+        }
+
+        _closedBefore = watermark;
+        if (watermark >= _nextEnd)
+        {
+            Close(watermark, flush: false);
+        }
+    }
+
+    /// <summary>Moves windows ending at or before <paramref name="limit"/> to the pending output; returns the largest end closed.</summary>
+    private long Close(long limit, bool flush)
+    {
+        var klines = new List<WindowCandle>();
+        var trades = new List<WindowCandle>();
+        var tickers = new List<TickerDayStats>();
+        var remainingEnd = long.MaxValue;
+        var closedEnd = long.MinValue;
+        var keys = new List<WindowKey>();
+
+        foreach (var (key, w) in _klines)
+        {
+            if (Closes(key.Start, limit, ref remainingEnd, ref closedEnd))
+            {
+                klines.Add(KlineCandle(w));
+                keys.Add(key);
+            }
+        }
+
+        foreach (var key in keys)
+        {
+            _klines.Remove(key);
+        }
+
+        keys.Clear();
+        foreach (var (key, w) in _trades)
+        {
+            if (Closes(key.Start, limit, ref remainingEnd, ref closedEnd))
+            {
+                trades.Add(TradeCandle(w, complete: !flush || key.Start + _windowMs <= _maxEventTime));
+                keys.Add(key);
+            }
+        }
+
+        foreach (var key in keys)
+        {
+            _trades.Remove(key);
+        }
+
+        keys.Clear();
+        foreach (var (key, w) in _tickers)
+        {
+            if (Closes(key.Start, limit, ref remainingEnd, ref closedEnd))
+            {
+                tickers.Add(TickerStats(w, complete: !flush || key.Start + _windowMs <= _maxEventTime));
+                keys.Add(key);
+            }
+        }
+
+        foreach (var key in keys)
+        {
+            _tickers.Remove(key);
+        }
+
+        _nextEnd = remainingEnd;
+        _lastKline = null;
+        _lastTrade = null;
+        _lastTicker = null;
+        Sort(klines, trades, tickers);
+        _closedKlines.AddRange(klines);
+        _closedTrades.AddRange(trades);
+        _closedTickers.AddRange(tickers);
+        return closedEnd;
+    }
+
+    private bool Closes(long start, long limit, ref long remainingEnd, ref long closedEnd)
+    {
+        var end = start + _windowMs;
+        if (end <= limit || limit == long.MaxValue)
+        {
+            closedEnd = Math.Max(closedEnd, end);
+            return true;
+        }
+
+        remainingEnd = Math.Min(remainingEnd, end);
+        return false;
+    }
+
+    private static void Sort(List<WindowCandle> klines, List<WindowCandle> trades, List<TickerDayStats> tickers)
+    {
+        klines.Sort(CompareCandles);
+        trades.Sort(CompareCandles);
+        tickers.Sort(static (a, b) => WindowKey.Compare(a.Exchange, a.Symbol, a.WindowStart.ToUnixTimeMilliseconds(), b.Exchange, b.Symbol, b.WindowStart.ToUnixTimeMilliseconds()));
+    }
+
+    private static int CompareCandles(WindowCandle a, WindowCandle b) =>
+        WindowKey.Compare(a.Candle.Exchange, a.Candle.Symbol, a.WindowStart.ToUnixTimeMilliseconds(), b.Candle.Exchange, b.Candle.Symbol, b.WindowStart.ToUnixTimeMilliseconds());
+
+    private WindowCandle KlineCandle(KlineWindow w)
+    {
+        var slots = w.Slots;
+        double high = double.MinValue, low = double.MaxValue, volume = 0, quoteVolume = 0;
+        long trades = 0;
+        var closed = 0;
+        foreach (var s in slots)
+        {
+            high = Math.Max(high, s.High);
+            low = Math.Min(low, s.Low);
+            if (s.IsClosed)
+            {
+                volume += s.Volume;
+                quoteVolume += s.QuoteVolume;
+                trades += s.Trades;
+                closed++;
+            }
+        }
+
+        var complete = closed == _slotsPerWindow;
+        return Candle(w, slots[0].Open, high, low, slots[^1].Close, volume, quoteVolume, trades, complete);
+    }
+
+    private WindowCandle TradeCandle(TradeWindow w, bool complete) =>
+        Candle(w, w.OpenPrice, w.High, w.Low, w.ClosePrice, w.Volume, w.QuoteVolume, w.Count, complete);
+
+    private WindowCandle Candle(WindowBase w, double open, double high, double low, double close, double volume, double quoteVolume, long trades, bool complete)
+    {
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(w.Start);
+        var candle = new DailyCandle(w.Exchange, w.Symbol, DateOnly.FromDateTime(start.UtcDateTime), open, high, low, close, volume, quoteVolume,
+            trades, SpeedSource, complete, DateTimeOffset.FromUnixTimeMilliseconds(w.FirstEventTime), DateTimeOffset.FromUnixTimeMilliseconds(w.LastEventTime));
+        return new(start, DateTimeOffset.FromUnixTimeMilliseconds(w.Start + _windowMs), candle);
+    }
+
+    private TickerDayStats TickerStats(TickerWindow w, bool complete)
+    {
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(w.Start);
+        return new(w.Exchange, w.Symbol, DateOnly.FromDateTime(start.UtcDateTime), start, DateTimeOffset.FromUnixTimeMilliseconds(w.Start + _windowMs),
+            w.FirstPrice, w.LastPrice, w.MinPrice, w.MaxPrice, w.PriceSum / w.Ticks, w.Volume24h, w.QuoteVolume24h, w.Ticks, SpeedSource, complete,
+            DateTimeOffset.FromUnixTimeMilliseconds(w.FirstEventTime), DateTimeOffset.FromUnixTimeMilliseconds(w.LastEventTime));
+    }
+}
