@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Contracts;
+using Lambda.SpeedLayer.Batch;
 
 namespace Lambda.SpeedLayer;
 
@@ -21,7 +22,17 @@ public static class SpeedLayerCommand
         var batch = new Command("batch", "Demo mode: read the log from the start (or --from) to its end as of now, aggregate, write every window, print them and exit.");
         AddWindowOptions(batch);
         batch.Options.Add(CommonOptions.Day("--from", "Read events from this UTC day on"));
-        batch.SetPlanned("the batch (demo) mode of the speed layer", issue: 5);
+        var interval = new Option<string?>("--interval") { Description = "Kline interval to aggregate (1m, 4h…); default: the interval of the first kline read. Klines of other intervals are ignored" };
+        interval.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string?>();
+            if (value is not null && !KlineIntervals.TryGetLength(value, out _))
+            {
+                result.AddError($"--interval '{value}' is not one of {string.Join(", ", KlineIntervals.All)}");
+            }
+        });
+        batch.Options.Add(interval);
+        batch.SetAction(BatchCommand.RunAsync);
 
         root.Subcommands.Add(stream);
         root.Subcommands.Add(batch);

@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Lambda.Core.Contracts;
+using Lambda.Core.Parquet;
+using Lambda.Core.Storage;
+using Lambda.Core.Transport;
+using Lambda.Core.Transport.Kafka;
+using Lambda.Core.Views;
+using Lambda.Core.Windows;
+using Microsoft.Extensions.Logging;
+
+namespace Lambda.SpeedLayer.Batch;
+
+/// <summary>What one <c>speed-layer batch</c> run reads and how it cuts windows.</summary>
+/// <param name="Consumer">Kafka consumer group / embedded checkpoint name; never committed, so every run reads the log from its start.</param>
+/// <param name="KlineInterval">The kline interval to aggregate; null: the interval of the first kline read.</param>
+public sealed record SpeedBatchOptions(
+    IReadOnlyList<string> Topics,
+    TimeSpan Window,
+    TimeSpan Lateness,
+    string Consumer,
+    DateOnly? From,
+    string? KlineInterval);
+
+/// <summary>What a run read and wrote.</summary>
+public sealed record SpeedBatchResult(
+    IReadOnlyList<WindowCandle> Candles,
+    IReadOnlyList<TickerDayStats> TickerStats,
+    long EventsRead,
+    long Undeserializable,
+    IReadOnlyList<string> UndeserializableExamples,
+    long BeforeFrom,
+    WindowCounters Counters,
+    string? KlineInterval,
+    TimeSpan Elapsed,
+    string CandlesPath,
+    string? TickerStatsPath);
+
+/// <summary>
+/// The speed layer's batch (demo) mode: reads the chosen topics from the start of the log to its end
+/// as of the start of the run, aggregates them with a <see cref="CandleWindowEngine"/>, flushes every
+/// window (the current one as incomplete) and writes the speed views atomically.
+/// </summary>
+public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka, string dataDirectory, ILoggerFactory loggers, TextWriter progress)
+{
+    public const string CandlesFile = "daily_candles.parquet";
+    public const string TickerStatsFile = "ticker_stats.parquet";
+
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(3);
+
+    public static string ViewDirectory(string dataDirectory) => Path.Combine(dataDirectory, "views", "speed");
+
+    /// <exception cref="ArgumentException">The kline interval does not divide the window.</exception>
+    public async Task<SpeedBatchResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var fromMs = options.From is { } from ? new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds() : (long?)null;
+        var candles = new List<WindowCandle>();
+        var tradeCandles = new List<WindowCandle>();
+        var tickers = new List<TickerDayStats>();
+        var examples = new List<string>();
+        var waiting = new List<MarketEvent>();
+        long read = 0, undeserializable = 0, beforeFrom = 0;
+        var nextProgress = ProgressEvery;
+
+        // Without a configured interval the engine waits for the first kline; events read before it wait too.
+        var interval = options.KlineInterval ?? (options.Topics.Contains(Topics.Klines) ? null : "1m");
+        var engine = interval is null ? null : CreateEngine(interval);
+
+        await using (var source = EventLog.CreateSource(kafka, dataDirectory, options.Consumer, options.Topics, stopAtEnd: true, loggers))
+        {
+            await foreach (var message in source.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                read++;
+                if (clock.Elapsed >= nextProgress)
+                {
+                    nextProgress = clock.Elapsed + ProgressEvery;
+                    await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"  … {read:N0} events read ({read / clock.Elapsed.TotalSeconds:N0}/s), {undeserializable} undeserializable")).ConfigureAwait(false);
+                }
+
+                MarketEvent marketEvent;
+                try
+                {
+                    marketEvent = EventSerializer.Deserialize(message.Topic, message.Value.Span);
+                }
+                catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException)
+                {
+                    undeserializable++;
+                    if (examples.Count < 5)
+                    {
+                        examples.Add($"{message.Topic} {message.Position.Partition}@{message.Position.Offset}: {e.Message}");
+                    }
+
+                    continue;
+                }
+
+                if (fromMs is { } f && WindowTime(marketEvent) < f)
+                {
+                    beforeFrom++;
+                    continue;
+                }
+
+                if (engine is null)
+                {
+                    if (marketEvent is not KlineEvent first)
+                    {
+                        waiting.Add(marketEvent);
+                        continue;
+                    }
+
+                    interval = first.Interval;
+                    engine = CreateEngine(interval);
+                    foreach (var earlier in waiting)
+                    {
+                        engine.Add(earlier);
+                    }
+
+                    waiting.Clear();
+                }
+
+                engine.Add(marketEvent);
+                Collect(engine.TakeClosed(), candles, tradeCandles, tickers);
+            }
+        }
+
+        if (engine is null)
+        {
+            engine = CreateEngine(interval ?? "1m");
+            foreach (var earlier in waiting)
+            {
+                engine.Add(earlier);
+            }
+        }
+
+        Collect(engine.Flush(), candles, tradeCandles, tickers);
+        var view = CombineCandles(candles, tradeCandles);
+        tickers.Sort(static (a, b) => Compare(a.Exchange, a.Symbol, a.WindowStart, b.Exchange, b.Symbol, b.WindowStart));
+
+        var directory = ViewDirectory(dataDirectory);
+        var metadata = Metadata(read, interval);
+        var candlesPath = Path.Combine(directory, CandlesFile);
+        await AtomicFile.WriteAsync(candlesPath, ToParquet(view.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken).ConfigureAwait(false);
+        string? tickersPath = null;
+        if (options.Topics.Contains(Topics.Prices) || tickers.Count > 0)
+        {
+            tickersPath = Path.Combine(directory, TickerStatsFile);
+            await AtomicFile.WriteAsync(tickersPath, ToParquet(tickers, TickerDayStatsMap.Instance, metadata), cancellationToken).ConfigureAwait(false);
+        }
+
+        return new(view, tickers, read, undeserializable, examples, beforeFrom, engine.Counters, interval, clock.Elapsed, candlesPath, tickersPath);
+    }
+
+    private CandleWindowEngine CreateEngine(string interval) =>
+        new(new CandleWindowOptions { WindowLength = options.Window, AllowedLateness = options.Lateness, KlineInterval = interval });
+
+    /// <summary>The time that puts an event into its window (what --from compares).</summary>
+    private static long WindowTime(MarketEvent marketEvent) => marketEvent switch
+    {
+        KlineEvent k => k.OpenTime,
+        TradeEvent t => t.TradeTime,
+        _ => marketEvent.EventTime,
+    };
+
+    private static void Collect(WindowEmission emission, List<WindowCandle> klines, List<WindowCandle> trades, List<TickerDayStats> tickers)
+    {
+        if (emission.IsEmpty)
+        {
+            return;
+        }
+
+        klines.AddRange(emission.KlineCandles);
+        trades.AddRange(emission.TradeCandles);
+        tickers.AddRange(emission.TickerStats);
+    }
+
+    /// <summary>One candle per (exchange, symbol, window): the kline candle where there is one, the trade candle otherwise.</summary>
+    private static List<WindowCandle> CombineCandles(List<WindowCandle> klines, List<WindowCandle> trades)
+    {
+        var keys = klines.Select(c => (c.Candle.Exchange, c.Candle.Symbol, c.WindowStart)).ToHashSet();
+        var all = klines.Concat(trades.Where(c => !keys.Contains((c.Candle.Exchange, c.Candle.Symbol, c.WindowStart)))).ToList();
+        all.Sort(static (a, b) => Compare(a.Candle.Exchange, a.Candle.Symbol, a.WindowStart, b.Candle.Exchange, b.Candle.Symbol, b.WindowStart));
+        return all;
+    }
+
+    private static int Compare(string exchangeA, string symbolA, DateTimeOffset startA, string exchangeB, string symbolB, DateTimeOffset startB)
+    {
+        var c = string.CompareOrdinal(exchangeA, exchangeB);
+        if (c == 0)
+        {
+            c = string.CompareOrdinal(symbolA, symbolB);
+        }
+
+        return c != 0 ? c : startA.CompareTo(startB);
+    }
+
+    private Dictionary<string, string> Metadata(long read, string? interval) => new(StringComparer.Ordinal)
+    {
+        ["lambda.layer"] = "speed",
+        ["lambda.speed.mode"] = "batch",
+        ["lambda.speed.topics"] = string.Join(',', options.Topics),
+        ["lambda.speed.window"] = options.Window.ToString("c", CultureInfo.InvariantCulture),
+        ["lambda.speed.lateness"] = options.Lateness.ToString("c", CultureInfo.InvariantCulture),
+        ["lambda.speed.kline_interval"] = interval ?? "",
+        ["lambda.speed.from"] = options.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+        ["lambda.speed.events_read"] = read.ToString(CultureInfo.InvariantCulture),
+        ["lambda.speed.written_at"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+    };
+
+    private static byte[] ToParquet<T>(IEnumerable<T> rows, IParquetRecordMap<T> map, Dictionary<string, string> metadata)
+    {
+        var writerOptions = new ParquetWriterOptions();
+        foreach (var (key, value) in metadata)
+        {
+            writerOptions.KeyValueMetadata[key] = value;
+        }
+
+        using var stream = new MemoryStream();
+        using (var writer = new ParquetFileWriter(stream, map.Schema, writerOptions))
+        {
+            foreach (var row in rows)
+            {
+                writer.Write(row, map);
+            }
+
+            writer.Close();
+        }
+
+        return stream.ToArray();
+    }
+}
