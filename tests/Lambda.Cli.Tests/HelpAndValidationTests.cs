@@ -42,6 +42,7 @@ public sealed class HelpAndValidationTests
         { "speed-layer", ["stream", "--window", "0s"], "--window '0s' is not a positive duration" },
         { "speed-layer", ["batch", "--lateness", "soon"], "--lateness 'soon'" },
         { "speed-layer", ["batch", "--topics", "crypto-klines,nope"], "--topics: 'nope'" },
+        { "speed-layer", ["batch", "--interval", "7m"], "--interval '7m' is not one of" },
         { "batch-layer", ["import"], "Required argument missing for command: 'import'" },
         { "batch-layer", ["backfill", "--interval", "1d"], "--symbols" },
         { "batch-layer", ["build", "--until", "yesterday"], "--until 'yesterday'" },
@@ -81,7 +82,7 @@ public sealed class HelpAndValidationTests
     [Fact]
     public async Task Commands_whose_work_is_not_built_yet_say_so_instead_of_pretending()
     {
-        var run = await CommandRun.InvokeAsync(SpeedLayerCommand.Build(), "batch");
+        var run = await CommandRun.InvokeAsync(SpeedLayerCommand.Build(), "stream");
 
         run.ExitCode.Should().Be(3);
         run.Error.Should().Contain("not built yet (issue #5)");
