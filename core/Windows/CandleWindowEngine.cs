@@ -101,6 +101,30 @@ public sealed class CandleWindowEngine
     /// <summary>Windows open now (the live view's size).</summary>
     public int OpenWindows => _klines.Count + _trades.Count + _tickers.Count;
 
+    /// <summary>
+    /// The open window of (exchange, symbol, start), created when new; the last one used is checked
+    /// first because consecutive events mostly land in the same window.
+    /// </summary>
+    private TWindow WindowFor<TWindow>(Dictionary<WindowKey, TWindow> windows, ref TWindow? last, string exchange, string symbol, long start, Func<string, string, long, TWindow> create)
+        where TWindow : WindowBase
+    {
+        if (last is not null && last.Start == start && Same(last.Exchange, exchange) && Same(last.Symbol, symbol))
+        {
+            return last;
+        }
+
+        var key = new WindowKey(exchange, symbol, start);
+        if (!windows.TryGetValue(key, out var window))
+        {
+            window = create(exchange, symbol, start);
+            windows.Add(key, window);
+            NoteOpen(start);
+        }
+
+        last = window;
+        return window;
+    }
+
     /// <summary>Start (Unix ms) of the epoch-aligned window holding <paramref name="time"/>.</summary>
     public long WindowStartOf(long time)
     {
@@ -125,19 +149,7 @@ public sealed class CandleWindowEngine
         }
         else
         {
-            var window = _lastKline;
-            if (window is null || window.Start != start || !Same(window.Exchange, kline.Exchange) || !Same(window.Symbol, kline.Symbol))
-            {
-                var key = new WindowKey(kline.Exchange, kline.Symbol, start);
-                if (!_klines.TryGetValue(key, out window))
-                {
-                    window = new KlineWindow(kline.Exchange, kline.Symbol, start);
-                    _klines.Add(key, window);
-                    NoteOpen(start);
-                }
-
-                _lastKline = window;
-            }
+            var window = WindowFor(_klines, ref _lastKline, kline.Exchange, kline.Symbol, start, static (e, s, t) => new KlineWindow(e, s, t));
 
             var slot = new KlineSlot(kline.OpenTime, kline.EventTime, kline.Open, kline.High, kline.Low, kline.Close,
                 kline.Volume, kline.QuoteVolume, kline.Trades, kline.IsClosed);
@@ -159,19 +171,7 @@ public sealed class CandleWindowEngine
         }
         else
         {
-            var window = _lastTrade;
-            if (window is null || window.Start != start || !Same(window.Exchange, trade.Exchange) || !Same(window.Symbol, trade.Symbol))
-            {
-                var key = new WindowKey(trade.Exchange, trade.Symbol, start);
-                if (!_trades.TryGetValue(key, out window))
-                {
-                    window = new TradeWindow(trade.Exchange, trade.Symbol, start);
-                    _trades.Add(key, window);
-                    NoteOpen(start);
-                }
-
-                _lastTrade = window;
-            }
+            var window = WindowFor(_trades, ref _lastTrade, trade.Exchange, trade.Symbol, start, static (e, s, t) => new TradeWindow(e, s, t));
 
             result = Count(window.Add(trade.TradeId, trade.TradeTime, trade.Price, trade.Quantity, trade.EventTime));
         }
@@ -191,19 +191,7 @@ public sealed class CandleWindowEngine
         }
         else
         {
-            var window = _lastTicker;
-            if (window is null || window.Start != start || !Same(window.Exchange, ticker.Exchange) || !Same(window.Symbol, ticker.Symbol))
-            {
-                var key = new WindowKey(ticker.Exchange, ticker.Symbol, start);
-                if (!_tickers.TryGetValue(key, out window))
-                {
-                    window = new TickerWindow(ticker.Exchange, ticker.Symbol, start);
-                    _tickers.Add(key, window);
-                    NoteOpen(start);
-                }
-
-                _lastTicker = window;
-            }
+            var window = WindowFor(_tickers, ref _lastTicker, ticker.Exchange, ticker.Symbol, start, static (e, s, t) => new TickerWindow(e, s, t));
 
             window.Add(ticker.EventTime, ticker.Price, ticker.Volume, ticker.QuoteVolume);
             result = Count(true);
