@@ -2,6 +2,7 @@ using System.CommandLine;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Contracts;
 using Lambda.SpeedLayer.Batch;
+using Lambda.SpeedLayer.Stream;
 
 namespace Lambda.SpeedLayer;
 
@@ -17,7 +18,16 @@ public static class SpeedLayerCommand
         var stream = new Command("stream", "Consume the event log continuously; write each closed window and refresh the live view of the current one.");
         AddWindowOptions(stream);
         stream.Options.Add(CommonOptions.Duration("--refresh", "How often the live view of the current window is rewritten", TimeSpan.FromSeconds(5)));
-        stream.SetPlanned("the continuous speed layer", issue: 5);
+        var every = new Option<int>("--checkpoint-every") { Description = "Checkpoint after at most this many events, even before --refresh", DefaultValueFactory = _ => 100_000 };
+        every.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() <= 0)
+            {
+                result.AddError("--checkpoint-every must be positive");
+            }
+        });
+        stream.Options.Add(every);
+        stream.SetAction(StreamCommand.RunAsync);
 
         var batch = new Command("batch", "Demo mode: read the log from the start (or --from) to its end as of now, aggregate, write every window, print them and exit.");
         AddWindowOptions(batch);

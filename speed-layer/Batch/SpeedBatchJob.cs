@@ -176,7 +176,7 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
     }
 
     /// <summary>One candle per (exchange, symbol, window): the kline candle where there is one, the trade candle otherwise.</summary>
-    private static List<WindowCandle> CombineCandles(List<WindowCandle> klines, List<WindowCandle> trades)
+    internal static List<WindowCandle> CombineCandles(List<WindowCandle> klines, List<WindowCandle> trades)
     {
         var keys = klines.Select(c => (c.Candle.Exchange, c.Candle.Symbol, c.WindowStart)).ToHashSet();
         var all = klines.Concat(trades.Where(c => !keys.Contains((c.Candle.Exchange, c.Candle.Symbol, c.WindowStart)))).ToList();
@@ -208,7 +208,7 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
         ["lambda.speed.written_at"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
     };
 
-    private static byte[] ToParquet<T>(IEnumerable<T> rows, IParquetRecordMap<T> map, Dictionary<string, string> metadata)
+    internal static byte[] ToParquet<T>(IEnumerable<T> rows, IParquetRecordMap<T> map, Dictionary<string, string> metadata)
     {
         var writerOptions = new ParquetWriterOptions();
         foreach (var (key, value) in metadata)

@@ -82,9 +82,9 @@ public sealed class HelpAndValidationTests
     [Fact]
     public async Task Commands_whose_work_is_not_built_yet_say_so_instead_of_pretending()
     {
-        var run = await CommandRun.InvokeAsync(SpeedLayerCommand.Build(), "stream");
+        var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "archive");
 
         run.ExitCode.Should().Be(3);
-        run.Error.Should().Contain("not built yet (issue #5)");
+        run.Error.Should().Contain("not built yet (issue #6)");
     }
 }

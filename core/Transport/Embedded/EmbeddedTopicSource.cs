@@ -10,6 +10,12 @@ public sealed record EmbeddedSourceOptions(string Consumer, IReadOnlyList<string
 {
     /// <summary>How often a continuous reader looks for new lines when it has read everything.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Where to start instead of the checkpoint file (a caller that keeps its own checkpoint):
+    /// per topic, the furthest of these positions' <see cref="LogPosition.Next"/>. Topics not named start at the beginning.
+    /// </summary>
+    public IReadOnlyList<LogPosition>? StartPositions { get; init; }
 }
 
 /// <summary>
@@ -102,6 +108,11 @@ public sealed class EmbeddedTopicSource(TopicLayout layout, EmbeddedSourceOption
 
     private TopicCheckpoint? StartOf(string topic)
     {
+        if (options.StartPositions is { } start)
+        {
+            return start.Where(p => p.Topic == topic).Select(p => new TopicCheckpoint(p.Partition, p.Next)).Max();
+        }
+
         lock (_committed)
         {
             return _committed.GetValueOrDefault(topic);

@@ -9,7 +9,15 @@ namespace Lambda.Core.Transport.Kafka;
 /// <param name="GroupId">The consumer group, whose committed offsets say where reading resumes.</param>
 /// <param name="Topics">Logical topic names to read.</param>
 /// <param name="StopAtEnd">Read up to the end offsets seen at the start, then end (batch mode).</param>
-public sealed record KafkaSourceOptions(string GroupId, IReadOnlyList<string> Topics, bool StopAtEnd = false);
+public sealed record KafkaSourceOptions(string GroupId, IReadOnlyList<string> Topics, bool StopAtEnd = false)
+{
+    /// <summary>
+    /// Where to start instead of the group's committed offsets (a caller that keeps its own
+    /// checkpoint): each assigned partition named here starts at its <see cref="LogPosition.Next"/>;
+    /// other partitions start at the committed offset.
+    /// </summary>
+    public IReadOnlyList<LogPosition>? StartPositions { get; init; }
+}
 
 /// <summary>
 /// Reads the log from Kafka with manual commits. Continuous reading subscribes with the consumer
@@ -34,7 +42,11 @@ public sealed partial class KafkaEventSource : IEventSource
         _consumer = new ConsumerBuilder<string?, byte[]>(KafkaClientSettings.ForConsumer(options, source.GroupId))
             .SetErrorHandler((_, error) => LogClientError(error.Code, error.Reason))
             .SetLogHandler((_, message) => LogLibrdkafka(message.Facility, message.Message))
-            .SetPartitionsAssignedHandler((_, partitions) => LogAssigned(string.Join(", ", partitions)))
+            .SetPartitionsAssignedHandler((_, partitions) =>
+            {
+                LogAssigned(string.Join(", ", partitions));
+                return partitions.Select(p => new TopicPartitionOffset(p, StartOf(p)));
+            })
             .SetPartitionsRevokedHandler((_, partitions) => LogRevoked(string.Join(", ", partitions)))
             .Build();
     }
@@ -102,6 +114,15 @@ public sealed partial class KafkaEventSource : IEventSource
         _consumer.Close();
         _consumer.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private Offset StartOf(TopicPartition partition)
+    {
+        var logical = _options.LogicalTopic(partition.Topic);
+        var id = partition.Partition.Value.ToString(CultureInfo.InvariantCulture);
+        return _source.StartPositions?.Where(p => p.Topic == logical && p.Partition == id).Select(p => (long?)p.Next).Max() is { } next
+            ? new Offset(next)
+            : Offset.Unset;
     }
 
     /// <summary>Assigns every partition of the topics and returns the end offset of each non-empty one.</summary>

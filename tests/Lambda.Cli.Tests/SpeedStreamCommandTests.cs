@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using Lambda.Core.Parquet;
+using Lambda.Core.Views;
+using Lambda.Producer.Commands;
+using Lambda.SpeedLayer;
+
+namespace Lambda.Cli.Tests;
+
+/// <summary><c>speed-layer stream</c>: closed parts, the live view, checkpoints and restarts after SIGKILL.</summary>
+public sealed class SpeedStreamCommandTests : IDisposable
+{
+    private static readonly DateOnly From = new(2026, 6, 1);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    private readonly List<string> _directories = [];
+
+    public void Dispose()
+    {
+        foreach (var directory in _directories)
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "samples", "binance", name);
+
+    private static readonly string[] StreamOptions = ["stream", "--refresh", "200ms", "--checkpoint-every", "5", "--group", "test"];
+
+    /// <summary>The 1d sample's rows from --from on, by day; the last day is not over.</summary>
+    private static readonly Lazy<SortedDictionary<DateOnly, string[]>> Days = new(() => new(File.ReadLines(Sample("BTCUSDT-1d.csv")).Skip(1).Select(l => l.Split(','))
+        .ToDictionary(f => DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f[0], CultureInfo.InvariantCulture)).UtcDateTime))
+        .Where(d => d.Key >= From).ToDictionary()));
+
+    private static List<DateOnly> CompleteDays => [.. Days.Value.Keys.SkipLast(1)];
+
+    private async Task<string> ReplayedDataDirAsync()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("lambda-speed-stream-").FullName;
+        _directories.Add(dataDir);
+        var run = await CommandRun.InvokeAsync(ProducerCommand.Build(), "--data-dir", dataDir, "replay", Sample("BTCUSDT-4h.csv"), "--from", "2026-06-01", "--speed", "max");
+        run.ExitCode.Should().Be(0, run.Error + run.Output);
+        return dataDir;
+    }
+
+    private static List<DailyCandle> ReadParts(string dataDir)
+    {
+        var closed = Path.Combine(dataDir, "views", "speed", "closed");
+        if (!Directory.Exists(closed))
+        {
+            return [];
+        }
+
+        var rows = new List<DailyCandle>();
+        foreach (var part in Directory.GetFiles(closed, "part-*.parquet").Order(StringComparer.Ordinal))
+        {
+            using var reader = ParquetFileReader.Open(part);
+            rows.AddRange(reader.Read(DailyCandleMap.Instance));
+        }
+
+        return rows;
+    }
+
+    private static List<DailyCandle> ReadLive(string dataDir)
+    {
+        using var reader = ParquetFileReader.Open(Path.Combine(dataDir, "views", "speed", "live.parquet"));
+        return [.. reader.Read(DailyCandleMap.Instance)];
+    }
+
+    private static async Task WaitForPartsAsync(string dataDir, Func<bool>? failed = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (ReadParts(dataDir).Count < CompleteDays.Count)
+        {
+            clock.Elapsed.Should().BeLessThan(Timeout, "the closed parts should reach every complete day");
+            (failed?.Invoke() ?? false).Should().BeFalse("the stream should keep running");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Runs stream in process until the parts hold every complete day, then cancels it (Ctrl+C).</summary>
+    private static async Task<CommandRun> StreamUntilDoneAsync(string dataDir)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var run = SpeedLayerCommand.Build().Parse(["--data-dir", dataDir, .. StreamOptions])
+            .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error }, stop.Token);
+        await WaitForPartsAsync(dataDir, () => run.IsCompleted);
+        await stop.CancelAsync();
+        var exitCode = await run.WaitAsync(Timeout);
+        return new CommandRun(exitCode, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Stream_writes_every_complete_day_once_to_the_parts_and_the_current_day_to_the_live_view()
+    {
+        var dataDir = await ReplayedDataDirAsync();
+
+        var run = await StreamUntilDoneAsync(dataDir);
+
+        run.ExitCode.Should().Be(0, run.Error + run.Output);
+        run.Output.Should().Contain("windows closed   " + CompleteDays.Count.ToString(CultureInfo.InvariantCulture)).And.Contain("late 0");
+        var parts = ReadParts(dataDir);
+        parts.Select(c => c.Day).Should().Equal(CompleteDays, "every complete day appears exactly once, in order");
+        parts.Should().OnlyContain(c => c.Complete && c.Exchange == "binance" && c.Symbol == "BTCUSDT" && c.Source == "speed");
+        foreach (var candle in parts)
+        {
+            var f = Days.Value[candle.Day];
+            double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
+            candle.Open.Should().Be(D(1), "open of {0}", candle.Day);
+            candle.High.Should().Be(D(2), "high of {0}", candle.Day);
+            candle.Low.Should().Be(D(3), "low of {0}", candle.Day);
+            candle.Close.Should().Be(D(4), "close of {0}", candle.Day);
+            candle.Trades.Should().Be(long.Parse(f[8], CultureInfo.InvariantCulture), "trades of {0}", candle.Day);
+            candle.Volume.Should().BeApproximately(D(5), D(5) * 1e-9, "volume of {0}", candle.Day);
+            candle.QuoteVolume.Should().BeApproximately(D(7), D(7) * 1e-9, "quote volume of {0}", candle.Day);
+        }
+
+        var live = ReadLive(dataDir);
+        live.Should().ContainSingle().Which.Day.Should().Be(Days.Value.Keys.Last());
+        live[0].Complete.Should().BeFalse();
+        File.Exists(Path.Combine(dataDir, "checkpoints", "speed-layer-test.json")).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_restart_after_a_clean_stop_resumes_from_the_checkpoint_and_writes_nothing_twice()
+    {
+        var dataDir = await ReplayedDataDirAsync();
+        await StreamUntilDoneAsync(dataDir);
+        var first = ReadParts(dataDir);
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        using var output = new StringWriter();
+        var exitCode = await SpeedLayerCommand.Build().Parse(["--data-dir", dataDir, .. StreamOptions])
+            .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output }, stop.Token);
+
+        exitCode.Should().Be(0, output.ToString());
+        output.ToString().Should().Contain("events read      0 this run").And.Contain("(resumed)");
+        ReadParts(dataDir).Should().Equal(first);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Killing_the_process_at_random_moments_and_restarting_gives_the_parts_of_an_uninterrupted_run(int seed)
+    {
+        var reference = await ReplayedDataDirAsync();
+        await StreamUntilDoneAsync(reference);
+        var expected = ReadParts(reference);
+        var dataDir = await ReplayedDataDirAsync();
+        var random = new Random(seed);
+
+        var kills = 0;
+        for (var attempt = 0; ; attempt++)
+        {
+            attempt.Should().BeLessThan(40, "the restarted stream should finish");
+            using var process = StartExecutable(dataDir);
+            var done = false;
+            var until = Stopwatch.StartNew();
+            var budget = TimeSpan.FromMilliseconds(random.Next(200, 1500));
+            while (until.Elapsed < budget && !process.HasExited)
+            {
+                await Task.Delay(20);
+            }
+
+            done = ReadParts(dataDir).Count >= expected.Count;
+            process.HasExited.Should().BeFalse("stream runs until it is stopped");
+            process.Kill(); // SIGKILL
+            await process.WaitForExitAsync().WaitAsync(Timeout);
+            kills++;
+            if (done)
+            {
+                break;
+            }
+        }
+
+        var parts = ReadParts(dataDir);
+        parts.Should().Equal(expected, "after {0} SIGKILLs and restarts the parts hold the same candles, none twice, none missing", kills);
+        parts.Select(c => c.Day).Should().OnlyHaveUniqueItems();
+    }
+
+    private static Process StartExecutable(string dataDir)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "speed-layer.dll"), "--data-dir", dataDir, .. StreamOptions])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("speed-layer did not start");
+        process.OutputDataReceived += static (_, _) => { };
+        process.ErrorDataReceived += static (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+}
