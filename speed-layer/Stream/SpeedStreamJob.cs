@@ -54,8 +54,14 @@ public sealed class SpeedStreamJob(SpeedStreamOptions options, KafkaOptions kafk
 
     public static string ClosedPath(string dataDirectory) => Path.Combine(SpeedBatchJob.ViewDirectory(dataDirectory), ClosedDirectory);
 
+    public const string LiveTickersFile = "live_ticker_stats.parquet";
+
     public static string PartPath(string dataDirectory, long sequence) =>
         Path.Combine(ClosedPath(dataDirectory), string.Create(CultureInfo.InvariantCulture, $"part-{sequence:D8}.parquet"));
+
+    /// <summary>The ticker stats closed at the same checkpoint as <see cref="PartPath"/> (topic crypto-prices).</summary>
+    public static string TickerPartPath(string dataDirectory, long sequence) =>
+        Path.Combine(ClosedPath(dataDirectory), string.Create(CultureInfo.InvariantCulture, $"ticker-part-{sequence:D8}.parquet"));
 
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled, then writes a last checkpoint and returns.</summary>
     public async Task<SpeedStreamResult> RunAsync(CancellationToken cancellationToken)
@@ -172,10 +178,10 @@ public sealed class SpeedStreamJob(SpeedStreamOptions options, KafkaOptions kafk
         var closed = ClosedPath(dataDirectory);
         if (Directory.Exists(closed))
         {
-            foreach (var file in Directory.GetFiles(closed, "part-*.parquet"))
+            foreach (var file in Directory.GetFiles(closed, "*part-*.parquet"))
             {
                 var name = Path.GetFileNameWithoutExtension(file);
-                if (long.TryParse(name.AsSpan("part-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) && sequence >= _nextPart)
+                if (long.TryParse(name.AsSpan(name.IndexOf("part-", StringComparison.Ordinal) + "part-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) && sequence >= _nextPart)
                 {
                     File.Delete(file);
                 }
@@ -248,8 +254,19 @@ public sealed class SpeedStreamJob(SpeedStreamOptions options, KafkaOptions kafk
         {
             await AtomicFile.WriteAsync(PartPath(dataDirectory, _nextPart), SpeedBatchJob.ToParquet(candles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken)
                 .ConfigureAwait(false);
-            _nextPart++;
             _windowsClosed += candles.Count;
+        }
+
+        if (closed.TickerStats.Count > 0)
+        {
+            await AtomicFile.WriteAsync(TickerPartPath(dataDirectory, _nextPart), SpeedBatchJob.ToParquet(closed.TickerStats, TickerDayStatsMap.Instance, metadata), cancellationToken)
+                .ConfigureAwait(false);
+            _windowsClosed += closed.TickerStats.Count;
+        }
+
+        if (candles.Count > 0 || closed.TickerStats.Count > 0)
+        {
+            _nextPart++;
         }
 
         // (2) The live view of the open windows.
@@ -257,6 +274,11 @@ public sealed class SpeedStreamJob(SpeedStreamOptions options, KafkaOptions kafk
         var liveCandles = SpeedBatchJob.CombineCandles([.. live.KlineCandles], [.. live.TradeCandles]);
         await AtomicFile.WriteAsync(Path.Combine(SpeedBatchJob.ViewDirectory(dataDirectory), LiveFile),
             SpeedBatchJob.ToParquet(liveCandles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken).ConfigureAwait(false);
+        if (options.Topics.Contains(Topics.Prices))
+        {
+            await AtomicFile.WriteAsync(Path.Combine(SpeedBatchJob.ViewDirectory(dataDirectory), LiveTickersFile),
+                SpeedBatchJob.ToParquet(live.TickerStats, TickerDayStatsMap.Instance, metadata), cancellationToken).ConfigureAwait(false);
+        }
 
         // (3) The checkpoint: after it, the parts above are committed output.
         var checkpoint = new SpeedStreamCheckpoint(SpeedStreamCheckpoint.CurrentVersion, options.Group, options.Topics, positions, _nextPart, _interval,

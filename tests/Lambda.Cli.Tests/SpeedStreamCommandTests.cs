@@ -140,6 +140,26 @@ public sealed class SpeedStreamCommandTests : IDisposable
         ReadParts(dataDir).Should().Equal(first);
     }
 
+    [Fact]
+    public async Task An_empty_log_with_prices_writes_empty_live_views_and_a_checkpoint_at_ctrl_c()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("lambda-speed-stream-").FullName;
+        _directories.Add(dataDir);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        using var output = new StringWriter();
+
+        var exitCode = await SpeedLayerCommand.Build().Parse(["--data-dir", dataDir, .. StreamOptions, "--topics", "crypto-klines,crypto-prices"])
+            .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output }, stop.Token);
+
+        exitCode.Should().Be(0, output.ToString());
+        output.ToString().Should().Contain("events read      0 this run").And.Contain("windows closed   0 in 0 part(s)");
+        ReadLive(dataDir).Should().BeEmpty();
+        using var tickers = ParquetFileReader.Open(Path.Combine(dataDir, "views", "speed", "live_ticker_stats.parquet"));
+        tickers.RowCount.Should().Be(0);
+        File.Exists(Path.Combine(dataDir, "checkpoints", "speed-layer-test.json")).Should().BeTrue();
+        ReadParts(dataDir).Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
