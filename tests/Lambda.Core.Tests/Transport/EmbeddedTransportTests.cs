@@ -107,6 +107,31 @@ public sealed class EmbeddedTransportTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_positions_override_the_checkpoint_file()
+    {
+        await using (var sink = Sink())
+        {
+            for (var id = 0; id < 100; id++)
+            {
+                await sink.PublishAsync(Trade(id), CancellationToken.None);
+            }
+        }
+
+        LogPosition at30;
+        await using (var first = Source())
+        {
+            var messages = await ReadAll(first, take: 60);
+            at30 = messages[29].Position;
+            await first.CommitAsync([messages[^1].Position], CancellationToken.None);
+        }
+
+        await using var second = new EmbeddedTopicSource(Layout, new EmbeddedSourceOptions("test", [Topics.Trades, Topics.Klines], StopAtEnd: true) { StartPositions = [at30] });
+        (await ReadAll(second)).Select(Id).Should().Equal(Enumerable.Range(30, 70).Select(i => (long)i), "the given position wins over the committed one");
+        await using var third = new EmbeddedTopicSource(Layout, new EmbeddedSourceOptions("test", [Topics.Trades, Topics.Klines], StopAtEnd: true) { StartPositions = [] });
+        (await ReadAll(third)).Should().HaveCount(100, "no position for a topic means its beginning");
+    }
+
+    [Fact]
     public async Task A_torn_last_line_is_not_read_until_it_is_complete()
     {
         await using (var sink = Sink())
