@@ -43,8 +43,7 @@ public sealed class ProducerSetup : IDisposable
     /// <exception cref="OptionsValidationException">A setting is wrong; the messages say which.</exception>
     public static ProducerSetup From(ParseResult parseResult)
     {
-        var configuration = LambdaConfiguration.Build([new("Kafka:BootstrapServers", parseResult.GetValue<string?>("--kafka"))]);
-        var kafka = configuration.GetSection(KafkaOptions.Section).Get<KafkaOptions>() ?? new KafkaOptions();
+        var (configuration, kafka, dataDirectory) = CommandLineSetup.From(parseResult);
         var producer = (configuration.GetSection(ProducerOptions.Section).Get<ProducerOptions>() ?? new ProducerOptions()).FillDefaults();
         ApplyCommandLine(producer, parseResult);
         var validation = new ProducerOptionsValidator().Validate(null, producer);
@@ -53,7 +52,7 @@ public sealed class ProducerSetup : IDisposable
             throw new OptionsValidationException(ProducerOptions.Section, typeof(ProducerOptions), validation.Failures);
         }
 
-        return new ProducerSetup(configuration, kafka, producer, parseResult.GetRequiredValue<DirectoryInfo>("--data-dir").FullName);
+        return new ProducerSetup(configuration, kafka, producer, dataDirectory);
     }
 
     /// <summary>A setup from options made in code (tests, embedding); they are validated the same way.</summary>

@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using Lambda.Core.CommandLine;
 using Lambda.Core.Configuration;
 using Lambda.Core.Parquet;
 using Lambda.Core.Transport;
-using Lambda.Core.Transport.Kafka;
-using Microsoft.Extensions.Configuration;
 
 namespace Lambda.SpeedLayer.Stream;
 
@@ -15,9 +14,7 @@ internal static class StreamCommand
     {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
-        var configuration = LambdaConfiguration.Build([new("Kafka:BootstrapServers", parseResult.GetValue<string?>("--kafka"))]);
-        var kafka = configuration.GetSection(KafkaOptions.Section).Get<KafkaOptions>() ?? new KafkaOptions();
-        var dataDirectory = parseResult.GetRequiredValue<DirectoryInfo>("--data-dir").FullName;
+        var (configuration, kafka, dataDirectory) = CommandLineSetup.From(parseResult);
         var options = new SpeedStreamOptions(
             [.. Core.CommandLine.CommonOptions.SplitList(parseResult.GetRequiredValue<string>("--topics")).Distinct(StringComparer.Ordinal)],
             parseResult.GetRequiredValue<TimeSpan>("--window"),
