@@ -64,7 +64,10 @@ public sealed partial class KafkaEventSource : IEventSource
         while (remaining is null || remaining.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var result = _consumer.Consume(PollTimeout);
+            // A message already fetched is taken at once; waiting for one happens off the caller's
+            // thread, so a caller that awaits the next message alongside a timer is never blocked.
+            var result = _consumer.Consume(TimeSpan.Zero)
+                ?? await Task.Run(() => _consumer.Consume(PollTimeout), CancellationToken.None).ConfigureAwait(false);
             if (result is null || result.IsPartitionEOF)
             {
                 continue;
