@@ -371,52 +371,10 @@ public sealed class CandleWindowEngine
         var tickers = new List<TickerDayStats>();
         var remainingEnd = long.MaxValue;
         var closedEnd = long.MinValue;
-        var keys = new List<WindowKey>();
-
-        foreach (var (key, w) in _klines)
-        {
-            if (Closes(key.Start, limit, ref remainingEnd, ref closedEnd))
-            {
-                klines.Add(KlineCandle(w));
-                keys.Add(key);
-            }
-        }
-
-        foreach (var key in keys)
-        {
-            _klines.Remove(key);
-        }
-
-        keys.Clear();
-        foreach (var (key, w) in _trades)
-        {
-            if (Closes(key.Start, limit, ref remainingEnd, ref closedEnd))
-            {
-                trades.Add(TradeCandle(w, complete: !flush || key.Start + _windowMs <= _maxEventTime));
-                keys.Add(key);
-            }
-        }
-
-        foreach (var key in keys)
-        {
-            _trades.Remove(key);
-        }
-
-        keys.Clear();
-        foreach (var (key, w) in _tickers)
-        {
-            if (Closes(key.Start, limit, ref remainingEnd, ref closedEnd))
-            {
-                tickers.Add(TickerStats(w, complete: !flush || key.Start + _windowMs <= _maxEventTime));
-                keys.Add(key);
-            }
-        }
-
-        foreach (var key in keys)
-        {
-            _tickers.Remove(key);
-        }
-
+        var completeAtFlush = (long windowStart) => !flush || windowStart + _windowMs <= _maxEventTime;
+        TakeClosing(_klines, klines, limit, ref remainingEnd, ref closedEnd, (_, w) => KlineCandle(w));
+        TakeClosing(_trades, trades, limit, ref remainingEnd, ref closedEnd, (key, w) => TradeCandle(w, complete: completeAtFlush(key.Start)));
+        TakeClosing(_tickers, tickers, limit, ref remainingEnd, ref closedEnd, (key, w) => TickerStats(w, complete: completeAtFlush(key.Start)));
         _nextEnd = remainingEnd;
         _lastKline = null;
         _lastTrade = null;
@@ -426,6 +384,25 @@ public sealed class CandleWindowEngine
         _closedTrades.AddRange(trades);
         _closedTickers.AddRange(tickers);
         return closedEnd;
+    }
+
+    /// <summary>Removes the windows that <paramref name="limit"/> closes from <paramref name="windows"/>, emitting each into <paramref name="closed"/>.</summary>
+    private void TakeClosing<TWindow, TOut>(Dictionary<WindowKey, TWindow> windows, List<TOut> closed, long limit, ref long remainingEnd, ref long closedEnd, Func<WindowKey, TWindow, TOut> emit)
+    {
+        List<WindowKey>? keys = null;
+        foreach (var (key, window) in windows)
+        {
+            if (Closes(key.Start, limit, ref remainingEnd, ref closedEnd))
+            {
+                closed.Add(emit(key, window));
+                (keys ??= []).Add(key);
+            }
+        }
+
+        foreach (var key in keys ?? [])
+        {
+            windows.Remove(key);
+        }
     }
 
     private bool Closes(long start, long limit, ref long remainingEnd, ref long closedEnd)
