@@ -94,4 +94,13 @@ internal sealed class ConnectionRegistry
                 $"Connection #{ordinal} was not opened within {timeout.TotalMilliseconds:0} ms ({NextOrdinal - 1} opened so far).");
         }
     }
+
+    /// <summary>Ends every open connection abruptly (server shutdown).</summary>
+    public void AbortAll(string closedBy)
+    {
+        foreach (var connection in Open)
+        {
+            connection.AbortCore(closedBy);
+        }
+    }
 }

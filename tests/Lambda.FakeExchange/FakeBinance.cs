@@ -242,13 +242,7 @@ public sealed class FakeBinance
         }
     }
 
-    internal void AbortAll(string closedBy)
-    {
-        foreach (var connection in _connections.Open)
-        {
-            connection.AbortCore(closedBy);
-        }
-    }
+    internal void AbortAll(string closedBy) => _connections.AbortAll(closedBy);
 
     internal async Task HandleStreamAsync(HttpContext context)
     {

@@ -83,13 +83,7 @@ public sealed class FakeBybit
         }
     }
 
-    internal void AbortAll(string closedBy)
-    {
-        foreach (var connection in _connections.Open)
-        {
-            connection.AbortCore(closedBy);
-        }
-    }
+    internal void AbortAll(string closedBy) => _connections.AbortAll(closedBy);
 
     internal async Task HandleSpotAsync(HttpContext context)
     {
