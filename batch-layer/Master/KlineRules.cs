@@ -42,6 +42,8 @@ public static class KlineRules
             return $"open time {kline.OpenTime} is not the start of a {interval} interval";
         }
 
+        // Normally 1 ms before the next kline opens, but earlier when the exchange stopped trading
+        // mid-interval (real Binance data has such klines, e.g. the maintenance of 2021-02-11).
         if (kline.CloseTime <= kline.OpenTime || (ms > 0 && kline.CloseTime - kline.OpenTime >= ms))
         {
             return $"close time {kline.CloseTime} does not end a {interval} kline opened at {kline.OpenTime}";
