@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lambda.Core.CommandLine;
+using Lambda.BatchLayer.Build;
 using Lambda.BatchLayer.Import;
 using Lambda.Core.Contracts;
 
@@ -67,7 +68,7 @@ public static class BatchLayerCommand
         {
             CommonOptions.Day("--until", "Batch horizon: the last UTC day the batch views cover"),
         };
-        build.SetPlanned("building the batch views", issue: 6);
+        build.SetAction(BuildCommand.RunAsync);
 
         root.Subcommands.Add(import);
         root.Subcommands.Add(backfill);
