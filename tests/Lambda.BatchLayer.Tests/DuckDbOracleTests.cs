@@ -12,36 +12,6 @@ public sealed class DuckDbOracleTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    /// <summary>
-    /// The daily candles of DESIGN.md in SQL over <c>master/klines/**/*.parquet</c>: per day 1d wins, then a
-    /// complete intraday interval (finest first), then the finest. Also used by the benchmark.
-    /// </summary>
-    public static string DailyCandlesSql(string masterKlines) => $"""
-        WITH k AS (
-            SELECT exchange, symbol, "interval" AS iv, epoch_ms(open_time) AS o, epoch_ms(close_time) AS c,
-                   open, high, low, close, volume, quote_volume, trades
-            FROM read_parquet({DuckDb.Literal(Path.Combine(masterKlines, "**", "*.parquet"))}, hive_partitioning = true)
-        ), d AS (
-            SELECT exchange, symbol, iv, o // 86400000 AS dn,
-                   arg_min(open, o) AS open, max(high) AS high, min(low) AS low, arg_max(close, o) AS close,
-                   sum(volume) AS volume, sum(quote_volume) AS quote_volume, sum(trades)::BIGINT AS trades,
-                   count(*) AS n, min(o) AS first_o, arg_max(c, o) AS last_c,
-                   CASE iv WHEN '1m' THEN 60000 WHEN '3m' THEN 180000 WHEN '5m' THEN 300000 WHEN '15m' THEN 900000
-                           WHEN '30m' THEN 1800000 WHEN '1h' THEN 3600000 WHEN '2h' THEN 7200000 WHEN '4h' THEN 14400000
-                           WHEN '6h' THEN 21600000 WHEN '8h' THEN 28800000 WHEN '12h' THEN 43200000 WHEN '1d' THEN 86400000 END AS len
-            FROM k GROUP BY exchange, symbol, iv, dn
-        ), ranked AS (
-            SELECT *, (len = 86400000 OR n * len >= 86400000) AS complete,
-                   row_number() OVER (PARTITION BY exchange, symbol, dn
-                                      ORDER BY (len = 86400000) DESC, (n * len >= 86400000) DESC, len) AS pick
-            FROM d WHERE len IS NOT NULL
-        )
-        SELECT exchange, symbol, (DATE '1970-01-01' + dn::INTEGER) AS day, open, high, low, close, volume, quote_volume, trades,
-               'batch' AS source, complete, make_timestamp(first_o * 1000) AS first_event_time, make_timestamp(last_c * 1000) AS last_event_time
-        FROM ranked WHERE pick = 1
-        ORDER BY exchange, symbol, day
-        """;
-
     [Fact]
     public async Task DuckDB_reading_master_with_hive_partitioning_computes_the_same_daily_candles_as_the_build()
     {
@@ -54,7 +24,7 @@ public sealed class DuckDbOracleTests : IDisposable
         var ours = BatchViews.Candles(Data);
 
         await using var db = await DuckDb.StartAsync();
-        var result = await db.QueryAsync(DailyCandlesSql(Path.Combine(Data, "master", "klines")));
+        var result = await db.QueryAsync(DailyCandlesOracle.Sql(Path.Combine(Data, "master", "klines")));
 
         var theirs = result.Rows.Select(r => new DailyCandle((string)r[0]!, (string)r[1]!, (DateOnly)r[2]!, (double)r[3]!, (double)r[4]!, (double)r[5]!, (double)r[6]!,
             (double)r[7]!, (double)r[8]!, (long)r[9]!, (string)r[10]!, (bool)r[11]!, (DateTimeOffset)r[12]!, (DateTimeOffset)r[13]!)).ToList();
