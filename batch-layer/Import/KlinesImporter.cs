@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using Lambda.BatchLayer.Master;
-using Lambda.BatchLayer.Progress;
+using Lambda.Core.Progress;
 using Lambda.Core.Contracts;
 using Lambda.Core.Klines;
 

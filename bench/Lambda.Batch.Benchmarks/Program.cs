@@ -3,7 +3,7 @@ using System.Globalization;
 using Lambda.Batch.Benchmarks;
 using Lambda.BatchLayer.Build;
 using Lambda.BatchLayer.Master;
-using Lambda.BatchLayer.Progress;
+using Lambda.Core.Progress;
 using Lambda.Core.Parquet;
 using Lambda.Core.Views;
 using Lambda.Testing;

@@ -43,6 +43,27 @@ public sealed class ProgressDisplay : IAsyncDisposable
     public static ProgressDisplay Start(string description, long total, string unit, TextWriter output, string itemUnit = "items") =>
         new(description, total, unit, itemUnit, output, IsInteractive(output));
 
+    /// <summary>
+    /// Runs <paramref name="work"/> off the caller's thread and shows the <paramref name="progress"/> it
+    /// reports (steps against their total, rows, the current thing) until it ends.
+    /// </summary>
+    public static async Task<T> RunAsync<T>(TextWriter output, string title, WorkProgress progress, Func<Task<T>> work)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var display = Start(title, progress.TotalSteps, progress.StepName, output, "rows");
+        await using (display.ConfigureAwait(false))
+        {
+            var running = Task.Run(work);
+            while (await Task.WhenAny(running, Task.Delay(TimeSpan.FromMilliseconds(100))).ConfigureAwait(false) != running)
+            {
+                display.Report(progress.Steps, progress.Rows, progress.Current);
+            }
+
+            display.Report(progress.Steps, progress.Rows, progress.Current);
+            return await running.ConfigureAwait(false);
+        }
+    }
+
     /// <summary>True when <paramref name="output"/> is the console of a terminal a bar can be drawn on.</summary>
     public static bool IsInteractive(TextWriter output) =>
         ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
@@ -59,7 +80,7 @@ public sealed class ProgressDisplay : IAsyncDisposable
     {
         Interlocked.Exchange(ref _done, done);
         Interlocked.Exchange(ref _items, items);
-        if (detail is not null)
+        if (!string.IsNullOrEmpty(detail))
         {
             Volatile.Write(ref _detail, detail);
         }

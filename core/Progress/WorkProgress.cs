@@ -1,4 +1,4 @@
-namespace Lambda.BatchLayer.Progress;
+namespace Lambda.Core.Progress;
 
 /// <summary>
 /// How far a long piece of work has come: steps (files, partitions) out of a known total, and rows.
