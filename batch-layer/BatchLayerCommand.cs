@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lambda.BatchLayer.Backfill;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Contracts;
 
@@ -24,15 +25,7 @@ public static class BatchLayerCommand
         };
         import.SetPlanned("importing history", issue: 6);
 
-        var symbols = new Option<string>("--symbols") { Description = "Comma-separated symbols", Required = true };
-        var backfill = new Command("backfill", "Fetch klines from the Binance REST API into the master dataset.")
-        {
-            symbols,
-            new Option<string>("--interval") { Description = "Kline interval", DefaultValueFactory = _ => "1d" },
-            CommonOptions.Day("--from", "First UTC day to fetch"),
-            CommonOptions.Day("--to", "Last UTC day to fetch"),
-        };
-        backfill.SetPlanned("the REST backfill", issue: 6);
+        var backfill = BackfillCommandLine();
 
         var archive = new Command("archive", "Copy closed kline events from the event log into the master dataset.");
         archive.SetPlanned("archiving the stream", issue: 6);
@@ -48,5 +41,27 @@ public static class BatchLayerCommand
         root.Subcommands.Add(archive);
         root.Subcommands.Add(build);
         return root;
+    }
+
+    private static Command BackfillCommandLine()
+    {
+        var interval = new Option<string>("--interval") { Description = "Kline interval (1m, 4h, 1d…)", DefaultValueFactory = _ => "1d" };
+        interval.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!KlineIntervals.TryGetLength(value, out _))
+            {
+                result.AddError($"--interval '{value}' is not one of {string.Join(", ", KlineIntervals.All)}");
+            }
+        });
+        var backfill = new Command("backfill", "Fetch klines from the Binance REST API (Batch:Binance:RestBaseUrl) into the master dataset; resumes where an interrupted run stopped.")
+        {
+            new Option<string>("--symbols") { Description = "Comma-separated symbols", Required = true },
+            interval,
+            CommonOptions.Day("--from", "First UTC day to fetch (required)"),
+            CommonOptions.Day("--to", "Last UTC day to fetch, inclusive (default: today; the still-open kline is never stored)"),
+        };
+        backfill.SetAction(BackfillCommand.RunAsync);
+        return backfill;
     }
 }
