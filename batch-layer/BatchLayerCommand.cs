@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Lambda.BatchLayer.Backfill;
 using Lambda.Core.CommandLine;
+using Lambda.BatchLayer.Import;
 using Lambda.Core.Contracts;
 
 namespace Lambda.BatchLayer;
@@ -15,15 +16,40 @@ public static class BatchLayerCommand
         root.Options.Add(CommonOptions.Kafka());
 
         var paths = new Argument<string[]>("PATH") { Description = "Files, folders or globs: Binance dumps (CSV or .zip) or simple OHLCV CSVs", Arity = ArgumentArity.OneOrMore };
+        var symbol = new Option<string?>("--symbol") { Description = "Symbol of files whose name does not say (BTCUSDT-1d.csv says BTCUSDT)" };
+        symbol.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && !SymbolFormat.IsValid(value.Trim().ToUpperInvariant()))
+            {
+                result.AddError($"--symbol '{value}' is not letters and digits (e.g. BTCUSDT)");
+            }
+        });
+        var exchange = new Option<string>("--exchange") { Description = "Exchange of the data", DefaultValueFactory = _ => Exchanges.Binance };
+        exchange.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>() ?? "";
+            if (value.Trim().Length is 0 or > 32 || !value.Trim().All(char.IsAsciiLetterOrDigit))
+            {
+                result.AddError($"--exchange '{value}' is not a name of letters and digits (e.g. binance)");
+            }
+        });
+        var interval = new Option<string?>("--interval") { Description = "Interval of files whose name does not say (inferred from the timestamps otherwise)", HelpName = "1m|1h|4h|1d…" };
+        interval.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && !KlineIntervals.TryGetLength(value, out _))
+            {
+                result.AddError($"--interval '{value}' is not a kline interval ({string.Join(", ", KlineIntervals.All)})");
+            }
+        });
         var import = new Command("import", "Import klines history into the master dataset (idempotent).")
         {
             paths,
-            new Option<string?>("--symbol") { Description = "Symbol of files whose name does not say" },
-            new Option<string>("--exchange") { Description = "Exchange of the data", DefaultValueFactory = _ => Exchanges.Binance },
-            new Option<string?>("--interval") { Description = "Interval of files that do not say (inferred from timestamps otherwise)" },
-            new Option<bool>("--allow-bad-rows") { Description = "Exit 0 even when rows were rejected" },
+            symbol,
+            exchange,
+            interval,
+            new Option<bool>("--allow-bad-rows") { Description = "Exit 0 even when rows were rejected (they are still reported)" },
         };
-        import.SetPlanned("importing history", issue: 6);
+        import.SetAction(ImportCommand.RunAsync);
 
         var backfill = BackfillCommandLine();
 
