@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lambda.BatchLayer.Archive;
 using Lambda.BatchLayer.Backfill;
 using Lambda.Core.CommandLine;
 using Lambda.BatchLayer.Import;
@@ -53,8 +54,7 @@ public static class BatchLayerCommand
 
         var backfill = BackfillCommandLine();
 
-        var archive = new Command("archive", "Copy closed kline events from the event log into the master dataset.");
-        archive.SetPlanned("archiving the stream", issue: 6);
+        var archive = ArchiveCommandLine();
 
         var build = new Command("build", "Recompute the batch views from the master dataset.")
         {
@@ -67,6 +67,25 @@ public static class BatchLayerCommand
         root.Subcommands.Add(archive);
         root.Subcommands.Add(build);
         return root;
+    }
+
+    private static Command ArchiveCommandLine()
+    {
+        var batchSize = new Option<int>("--batch-size") { Description = "Messages per master write and commit", DefaultValueFactory = _ => ArchiveJob.DefaultBatchSize };
+        batchSize.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() <= 0)
+            {
+                result.AddError("--batch-size must be positive");
+            }
+        });
+        var archive = new Command("archive", "Copy closed kline events of crypto-klines from the event log into the master dataset, from this job's committed positions to the current end.")
+        {
+            new Option<string?>("--group") { Description = $"Kafka consumer group / embedded checkpoint name (default: Batch:Archive:Group, else {ArchiveJob.DefaultConsumer})" },
+            batchSize,
+        };
+        archive.SetAction(ArchiveCommand.RunAsync);
+        return archive;
     }
 
     private static Command BackfillCommandLine()

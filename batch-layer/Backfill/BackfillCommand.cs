@@ -1,19 +1,18 @@
 using System.CommandLine;
 using System.Globalization;
 using Lambda.BatchLayer.Master;
+using Lambda.BatchLayer.Progress;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Configuration;
+using Lambda.Core.Contracts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Spectre.Console;
 
 namespace Lambda.BatchLayer.Backfill;
 
 /// <summary>The action of <c>batch-layer backfill</c>: validate, run a <see cref="BackfillJob"/> with a progress display, print the statistics.</summary>
 internal static class BackfillCommand
 {
-    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
-
     public static async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var output = parseResult.InvocationConfiguration.Output;
@@ -51,16 +50,14 @@ internal static class BackfillCommand
         var statistics = new BackfillStatistics();
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var client = new BinanceKlinesClient(http, settings, statistics, TimeProvider.System, loggers.CreateLogger<BinanceKlinesClient>());
-        var job = new BackfillJob(client, new MasterDataset(dataDirectory), checkpoint, statistics, TimeProvider.System);
+        using var master = new MasterDataset(dataDirectory);
+        var job = new BackfillJob(client, master, checkpoint, statistics, TimeProvider.System);
+        var progress = new WorkProgress("pages", job.EstimatePages(request));
         var started = TimeProvider.System.GetTimestamp();
         IReadOnlyList<BackfillSymbolResult> results;
         try
         {
-            results = IsTerminal(output)
-                ? await AnsiConsole.Progress().AutoClear(false)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                    .StartAsync(context => job.RunAsync(request, new ProgressBarBackfillProgress(context), cancellationToken)).ConfigureAwait(false)
-                : await job.RunAsync(request, new LogLineBackfillProgress(output, statistics, TimeProvider.System, ProgressEvery), cancellationToken).ConfigureAwait(false);
+            results = await ProgressDisplay.RunAsync(output, "backfill", progress, () => job.RunAsync(request, progress, cancellationToken)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -76,9 +73,14 @@ internal static class BackfillCommand
         }
 
         await WriteStatisticsAsync(output, statistics, TimeProvider.System.GetElapsedTime(started)).ConfigureAwait(false);
-        foreach (var failed in results.Where(r => r.Failed))
+        foreach (var result in results)
         {
-            await error.WriteLineAsync($"{failed.Symbol}: {failed.Error}").ConfigureAwait(false);
+            await (result.Failed ? error : output).WriteLineAsync(result switch
+            {
+                { Failed: true } => $"{result.Symbol}: FAILED: {result.Error}",
+                { UpToDate: true } => $"{result.Symbol}: already backfilled over these days (checkpoint)",
+                _ => string.Create(CultureInfo.InvariantCulture, $"{result.Symbol}: {result.Pages} page(s), {result.Rows} closed kline(s) fetched this run"),
+            }).ConfigureAwait(false);
         }
 
         return results.Any(r => r.Failed) ? 1 : 0;
@@ -97,7 +99,7 @@ internal static class BackfillCommand
             problems.Add("--symbols: name at least one symbol");
         }
 
-        problems.AddRange(symbols.Where(s => !s.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c))).Select(s => $"--symbols: '{s}' is not a Binance symbol (upper-case letters and digits, e.g. BTCUSDT)"));
+        problems.AddRange(symbols.Where(s => !SymbolFormat.IsValid(s)).Select(s => $"--symbols: '{s}' is not a Binance symbol (upper-case letters and digits, e.g. BTCUSDT)"));
         if (from is null)
         {
             problems.Add("--from: say the first UTC day to fetch (yyyy-MM-dd)");
@@ -109,9 +111,6 @@ internal static class BackfillCommand
 
         return problems.Count == 0 ? new BackfillRequest(symbols, interval, from!.Value, to) : null;
     }
-
-    private static bool IsTerminal(TextWriter output) =>
-        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
     private static async Task WriteStatisticsAsync(TextWriter output, BackfillStatistics s, TimeSpan elapsed)
     {

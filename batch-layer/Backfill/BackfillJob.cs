@@ -1,4 +1,5 @@
 using Lambda.BatchLayer.Master;
+using Lambda.BatchLayer.Progress;
 using Lambda.Core.Contracts;
 using Lambda.Core.Klines;
 
@@ -17,9 +18,23 @@ public sealed record BackfillRequest(IReadOnlyList<string> Symbols, string Inter
 /// </summary>
 public sealed class BackfillJob(BinanceKlinesClient client, MasterDataset master, BackfillCheckpoint checkpoint, BackfillStatistics statistics, TimeProvider clock)
 {
+    /// <summary>Pages left to fetch over all symbols at 1000 klines a page, from their checkpoints (for the progress display).</summary>
+    public long EstimatePages(BackfillRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var intervalMs = IntervalMs(request.Interval);
+        var endMs = Math.Min(UnixMs(request.To.AddDays(1)) - 1, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        return request.Symbols.Sum(symbol =>
+        {
+            var start = StartOf(symbol, request).Start;
+            return start > endMs ? 0L : (long)Math.Max(1, Math.Ceiling((endMs - start + 1.0) / intervalMs / BinanceKlinesClient.MaxLimit));
+        });
+    }
+
     /// <summary>Runs every symbol in turn; a symbol that fails (e.g. unknown to Binance) is reported and the others go on.</summary>
+    /// <param name="progress">Counts stored pages as steps and stored klines as rows.</param>
     /// <exception cref="OperationCanceledException">Cancelled; every page stored so far is checkpointed.</exception>
-    public async Task<IReadOnlyList<BackfillSymbolResult>> RunAsync(BackfillRequest request, IBackfillProgress progress, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BackfillSymbolResult>> RunAsync(BackfillRequest request, WorkProgress progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(progress);
@@ -32,29 +47,35 @@ public sealed class BackfillJob(BinanceKlinesClient client, MasterDataset master
             {
                 result = await RunSymbolAsync(symbol, request, progress, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is BinanceApiException or HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            catch (Exception e) when (e is BinanceApiException or HttpRequestException or ArgumentException
+                || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
+                // ArgumentException: the master dataset refused a kline (KlineRules); nothing of that page was stored.
                 result = new BackfillSymbolResult(symbol, 0, 0, UpToDate: false, e.Message);
             }
 
-            progress.SymbolFinished(symbol, result);
             results.Add(result);
         }
 
         return results;
     }
 
-    private async Task<BackfillSymbolResult> RunSymbolAsync(string symbol, BackfillRequest request, IBackfillProgress progress, CancellationToken cancellationToken)
+    /// <summary>Where a symbol's next page starts, and the progress it continues.</summary>
+    private (long Start, BackfillSymbolProgress Stored) StartOf(string symbol, BackfillRequest request)
     {
         var fromMs = UnixMs(request.From);
-        var endMs = UnixMs(request.To.AddDays(1)) - 1;
         var earlier = checkpoint.For(symbol);
         // Resume only when the requested start lies inside what is already stored without a gap.
-        var resume = earlier is not null && earlier.From <= fromMs && fromMs <= earlier.NextOpenTime;
-        var start = resume ? earlier!.NextOpenTime : fromMs;
-        var stored = resume ? earlier! : new BackfillSymbolProgress(fromMs, fromMs, 0, 0, clock.GetUtcNow());
-        var intervalMs = IntervalMs(request.Interval);
-        progress.SymbolStarted(symbol, start > endMs ? 0 : (int)Math.Max(1, Math.Ceiling((endMs - start + 1.0) / intervalMs / BinanceKlinesClient.MaxLimit)));
+        return earlier is not null && earlier.From <= fromMs && fromMs <= earlier.NextOpenTime
+            ? (earlier.NextOpenTime, earlier)
+            : (fromMs, new BackfillSymbolProgress(fromMs, fromMs, 0, 0, clock.GetUtcNow()));
+    }
+
+    private async Task<BackfillSymbolResult> RunSymbolAsync(string symbol, BackfillRequest request, WorkProgress progress, CancellationToken cancellationToken)
+    {
+        var endMs = UnixMs(request.To.AddDays(1)) - 1;
+        var (start, stored) = StartOf(symbol, request);
+        progress.Working(symbol);
 
         int pages = 0;
         long rows = 0;
@@ -82,7 +103,8 @@ public sealed class BackfillJob(BinanceKlinesClient client, MasterDataset master
             statistics.RecordPage(page.Rows.Count, openSkipped, written.Added, written.Unchanged, written.Conflicting);
             pages++;
             rows += closed.Count;
-            progress.PageStored(symbol, new BackfillPageResult(page.Rows.Count, openSkipped, written.Added, written.Unchanged, written.Conflicting, next));
+            progress.StepDone();
+            progress.AddRows(closed.Count);
 
             // A short page is the end of the data; an open kline is the present.
             if (page.Rows.Count < BinanceKlinesClient.MaxLimit || openSkipped > 0)
