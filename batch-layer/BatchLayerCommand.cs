@@ -2,6 +2,7 @@ using System.CommandLine;
 using Lambda.BatchLayer.Archive;
 using Lambda.BatchLayer.Backfill;
 using Lambda.Core.CommandLine;
+using Lambda.BatchLayer.Build;
 using Lambda.BatchLayer.Import;
 using Lambda.Core.Contracts;
 
@@ -60,7 +61,7 @@ public static class BatchLayerCommand
         {
             CommonOptions.Day("--until", "Batch horizon: the last UTC day the batch views cover"),
         };
-        build.SetPlanned("building the batch views", issue: 6);
+        build.SetAction(BuildCommand.RunAsync);
 
         root.Subcommands.Add(import);
         root.Subcommands.Add(backfill);

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Lambda.BatchLayer.Master;
+using Lambda.BatchLayer.Progress;
+using Lambda.Core.Parquet;
+using Lambda.Core.Storage;
+using Lambda.Core.Views;
+
+namespace Lambda.BatchLayer.Build;
+
+/// <summary>What one build read and wrote.</summary>
+/// <param name="SkippedIntervals">Intervals longer than a day (3d, 1w, 1M) found in the master dataset: they cannot make daily candles.</param>
+/// <param name="Interrupted">Ctrl+C stopped the build before it wrote anything: the previous views stay.</param>
+public sealed record BuildResult(
+    string BuildId,
+    DateOnly? Horizon,
+    int PartitionsRead,
+    long RowsRead,
+    int Symbols,
+    int Candles,
+    int CompleteCandles,
+    int Metrics,
+    IReadOnlyList<string> SkippedIntervals,
+    TimeSpan Elapsed,
+    string CandlesPath,
+    string MetricsPath,
+    bool Interrupted);
+
+/// <summary>
+/// Recomputes the batch views from the master dataset: <c>views/batch/daily_candles.parquet</c> and
+/// <c>views/batch/daily_metrics.parquet</c>. One exchange/symbol at a time, each interval's month
+/// partitions streamed in order (only the kline columns are read), so memory holds one symbol's days.
+/// Each file is replaced atomically at the end, with the build id, horizon and inputs in its metadata.
+/// </summary>
+public sealed class BatchViewBuilder(string dataDirectory)
+{
+    public const string CandlesFile = "daily_candles.parquet";
+    public const string MetricsFile = "daily_metrics.parquet";
+
+    public static string ViewDirectory(string dataDirectory) => Path.Combine(Path.GetFullPath(dataDirectory), "views", "batch");
+
+    /// <summary>The partitions a build up to <paramref name="until"/> reads: none of a month after the horizon.</summary>
+    public static List<MasterPartition> Inputs(IEnumerable<MasterPartition> partitions, DateOnly? until)
+    {
+        var lastMonth = until?.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        return [.. partitions.Where(p => lastMonth is null || string.CompareOrdinal(p.Month, lastMonth) <= 0)];
+    }
+
+    public async Task<BuildResult> BuildAsync(IReadOnlyList<MasterPartition> inputs, DateOnly? until, WorkProgress progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(progress);
+        var clock = Stopwatch.StartNew();
+        var builtAt = DateTimeOffset.UtcNow;
+        var lastDay = until is { } horizon ? horizon.DayNumber - new DateOnly(1970, 1, 1).DayNumber : long.MaxValue;
+        var candleOptions = WriterOptions();
+        var metricOptions = WriterOptions();
+        using var candleStream = new MemoryStream();
+        using var metricStream = new MemoryStream();
+        using var candleWriter = new ParquetFileWriter(candleStream, DailyCandleMap.Instance.Schema, candleOptions);
+        using var metricWriter = new ParquetFileWriter(metricStream, DailyMetricMap.Instance.Schema, metricOptions);
+
+        var rowCounts = new long[inputs.Count];
+        var skipped = new SortedSet<string>(StringComparer.Ordinal);
+        long rowsRead = 0;
+        int symbols = 0, candles = 0, complete = 0, metrics = 0;
+        var index = 0;
+        while (index < inputs.Count)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return new BuildResult("", until, index, rowsRead, symbols, candles, complete, metrics, [.. skipped], clock.Elapsed, "", "", Interrupted: true);
+            }
+
+            // Partitions are ordered by exchange, symbol, interval, month: one symbol's are contiguous.
+            var (exchange, symbol) = (inputs[index].Exchange, inputs[index].Symbol);
+            progress.Working($"{exchange} {symbol}");
+            var intervals = new Dictionary<string, IntervalDays>(StringComparer.Ordinal);
+            for (; index < inputs.Count && inputs[index].Exchange == exchange && inputs[index].Symbol == symbol; index++)
+            {
+                var partition = inputs[index];
+                if (!intervals.TryGetValue(partition.Interval, out var days))
+                {
+                    intervals[partition.Interval] = days = new IntervalDays(partition.Interval);
+                }
+
+                if (days.MakesDays)
+                {
+                    rowCounts[index] = days.Add(partition, lastDay);
+                    rowsRead += rowCounts[index];
+                    progress.AddRows(rowCounts[index]);
+                }
+                else
+                {
+                    skipped.Add(partition.Interval);
+                }
+
+                progress.StepDone();
+            }
+
+            var symbolCandles = DailyCandleAssembler.Assemble(exchange, symbol, intervals.Values);
+            foreach (var candle in symbolCandles)
+            {
+                candleWriter.Write(candle, DailyCandleMap.Instance);
+                complete += candle.Complete ? 1 : 0;
+            }
+
+            foreach (var metric in DailyMetricsCalculator.Compute(symbolCandles))
+            {
+                metricWriter.Write(metric, DailyMetricMap.Instance);
+                metrics++;
+            }
+
+            candles += symbolCandles.Count;
+            symbols++;
+        }
+
+        var buildId = BuildId(builtAt, inputs, rowCounts, until);
+        var metadata = Metadata(buildId, builtAt, inputs, rowCounts, until);
+        foreach (var (key, value) in metadata)
+        {
+            candleOptions.KeyValueMetadata[key] = value;
+            metricOptions.KeyValueMetadata[key] = value;
+        }
+
+        candleWriter.Close();
+        metricWriter.Close();
+        var directory = ViewDirectory(dataDirectory);
+        var candlesPath = Path.Combine(directory, CandlesFile);
+        var metricsPath = Path.Combine(directory, MetricsFile);
+        // From here on the build finishes even on Ctrl+C: two renames, so both files carry the same build.
+        await AtomicFile.WriteAsync(candlesPath, candleStream.GetBuffer().AsMemory(0, (int)candleStream.Length), CancellationToken.None).ConfigureAwait(false);
+        await AtomicFile.WriteAsync(metricsPath, metricStream.GetBuffer().AsMemory(0, (int)metricStream.Length), CancellationToken.None).ConfigureAwait(false);
+        return new BuildResult(buildId, until, inputs.Count, rowsRead, symbols, candles, complete, metrics, [.. skipped], clock.Elapsed, candlesPath, metricsPath, Interrupted: false);
+    }
+
+    private static ParquetWriterOptions WriterOptions() => new() { Compression = ParquetCompression.Snappy, Parallel = false };
+
+    /// <summary><c>build-yyyyMMddTHHmmssZ-</c> and 8 hex digits of a hash of the inputs (partitions, their rows and sizes, the horizon).</summary>
+    private static string BuildId(DateTimeOffset builtAt, IReadOnlyList<MasterPartition> inputs, long[] rowCounts, DateOnly? until)
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var p = inputs[i];
+            text.Append(CultureInfo.InvariantCulture, $"{p.Exchange}/{p.Symbol}/{p.Interval}/{p.Month}:{rowCounts[i]}:{new FileInfo(p.Path).Length}\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"until={until:yyyy-MM-dd}");
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..8];
+        return string.Create(CultureInfo.InvariantCulture, $"build-{builtAt:yyyyMMdd'T'HHmmss'Z'}-{hash}");
+    }
+
+    private static Dictionary<string, string> Metadata(string buildId, DateTimeOffset builtAt, IReadOnlyList<MasterPartition> inputs, long[] rowCounts, DateOnly? until) => new(StringComparer.Ordinal)
+    {
+        ["lambda.layer"] = "batch",
+        ["lambda.batch.build_id"] = buildId,
+        ["lambda.batch.horizon"] = until?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+        ["lambda.batch.inputs"] = DescribeInputs(inputs, rowCounts),
+        ["lambda.batch.built_at"] = builtAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>
+    /// One entry per exchange/symbol/interval: <c>binance/BTCUSDT/1d 2021-01..2026-08 68 files 2051 rows</c>, joined
+    /// with <c>; </c> (rows read up to the horizon; 0 for intervals that cannot make days).
+    /// </summary>
+    public static string DescribeInputs(IReadOnlyList<MasterPartition> inputs, IReadOnlyList<long> rowCounts)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(rowCounts);
+        return string.Join("; ", inputs
+            .Select((p, i) => (p, Rows: rowCounts[i]))
+            .GroupBy(x => $"{x.p.Exchange}/{x.p.Symbol}/{x.p.Interval}", StringComparer.Ordinal)
+            .Select(g => string.Create(CultureInfo.InvariantCulture,
+                $"{g.Key} {g.First().p.Month}..{g.Last().p.Month} {g.Count()} files {g.Sum(x => x.Rows)} rows")));
+    }
+}
