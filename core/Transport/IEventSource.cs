@@ -15,6 +15,12 @@ public interface IEventSource : IAsyncDisposable
 
     /// <summary>Records that every message up to and including each of these positions is processed.</summary>
     ValueTask CommitAsync(IEnumerable<LogPosition> positions, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For a source opened to stop at the end: what it will read, known once <see cref="ReadAsync"/>
+    /// has started (it fixes the end positions). Null for continuous sources.
+    /// </summary>
+    ReadExtent? Extent => null;
 }
 
 /// <summary>One message read from the log.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Lambda.Core.Contracts;
 using Lambda.Core.Parquet;
+using Lambda.Core.Progress;
 using Lambda.Core.Storage;
 using Lambda.Core.Transport;
 using Lambda.Core.Transport.Kafka;
@@ -47,7 +48,8 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
     public const string CandlesFile = "daily_candles.parquet";
     public const string TickerStatsFile = "ticker_stats.parquet";
 
-    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(3);
+    /// <summary>Progress is updated every this many events (a power of two), so it costs nothing per event.</summary>
+    private const int ProgressSample = 4096;
 
     public static string ViewDirectory(string dataDirectory) => Path.Combine(dataDirectory, "views", "speed");
 
@@ -62,7 +64,6 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
         var examples = new List<string>();
         var waiting = new List<MarketEvent>();
         long read = 0, undeserializable = 0, beforeFrom = 0;
-        var nextProgress = ProgressEvery;
 
         // Without a configured interval the engine waits for the first kline; events read before it wait too.
         var interval = options.KlineInterval ?? (options.Topics.Contains(Topics.Klines) ? null : "1m");
@@ -70,58 +71,72 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
 
         await using (var source = EventLog.CreateSource(kafka, dataDirectory, options.Consumer, options.Topics, stopAtEnd: true, loggers))
         {
-            await foreach (var message in source.ReadAsync(cancellationToken).ConfigureAwait(false))
+            ProgressDisplay? display = null;
+            try
             {
-                read++;
-                if (clock.Elapsed >= nextProgress)
+                await foreach (var message in source.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    nextProgress = clock.Elapsed + ProgressEvery;
-                    await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"  … {read:N0} events read ({read / clock.Elapsed.TotalSeconds:N0}/s), {undeserializable} undeserializable")).ConfigureAwait(false);
-                }
-
-                MarketEvent marketEvent;
-                try
-                {
-                    marketEvent = EventSerializer.Deserialize(message.Topic, message.Value.Span);
-                }
-                catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException)
-                {
-                    undeserializable++;
-                    if (examples.Count < 5)
+                    read++;
+                    if ((read & (ProgressSample - 1)) == 1)
                     {
-                        examples.Add($"{message.Topic} {message.Position.Partition}@{message.Position.Offset}: {e.Message}");
+                        display = ShowProgress(display, source.Extent, message.Position, read, undeserializable);
                     }
 
-                    continue;
-                }
-
-                if (fromMs is { } f && WindowTime(marketEvent) < f)
-                {
-                    beforeFrom++;
-                    continue;
-                }
-
-                if (engine is null)
-                {
-                    if (marketEvent is not KlineEvent first)
+                    MarketEvent marketEvent;
+                    try
                     {
-                        waiting.Add(marketEvent);
+                        marketEvent = EventSerializer.Deserialize(message.Topic, message.Value.Span);
+                    }
+                    catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException)
+                    {
+                        undeserializable++;
+                        if (examples.Count < 5)
+                        {
+                            examples.Add($"{message.Topic} {message.Position.Partition}@{message.Position.Offset}: {e.Message}");
+                        }
+
                         continue;
                     }
 
-                    interval = first.Interval;
-                    engine = CreateEngine(interval);
-                    foreach (var earlier in waiting)
+                    if (fromMs is { } f && WindowTime(marketEvent) < f)
                     {
-                        engine.Add(earlier);
+                        beforeFrom++;
+                        continue;
                     }
 
-                    waiting.Clear();
+                    if (engine is null)
+                    {
+                        if (marketEvent is not KlineEvent first)
+                        {
+                            waiting.Add(marketEvent);
+                            continue;
+                        }
+
+                        interval = first.Interval;
+                        engine = CreateEngine(interval);
+                        foreach (var earlier in waiting)
+                        {
+                            engine.Add(earlier);
+                        }
+
+                        waiting.Clear();
+                    }
+
+                    engine.Add(marketEvent);
+                    Collect(engine.TakeClosed(), candles, tradeCandles, tickers);
                 }
 
-                engine.Add(marketEvent);
-                Collect(engine.TakeClosed(), candles, tradeCandles, tickers);
+                if (display is not null && source.Extent is { } extent)
+                {
+                    display.Report(extent.Total, read, UndeserializableNote(undeserializable));
+                }
+            }
+            finally
+            {
+                if (display is not null)
+                {
+                    await display.DisposeAsync().ConfigureAwait(false);
+                }
             }
         }
 
@@ -151,6 +166,23 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
 
         return new(view, tickers, read, undeserializable, examples, beforeFrom, engine.Counters, interval, clock.Elapsed, candlesPath, tickersPath);
     }
+
+    /// <summary>Starts the progress display once the source knows its end positions, then keeps it current.</summary>
+    private ProgressDisplay? ShowProgress(ProgressDisplay? display, ReadExtent? extent, LogPosition position, long read, long undeserializable)
+    {
+        if (extent is null)
+        {
+            return display;
+        }
+
+        display ??= ProgressDisplay.Start("reading the log", extent.Total, extent.Unit, progress, "events");
+        extent.Advance(position);
+        display.Report(extent.Done, read, UndeserializableNote(undeserializable));
+        return display;
+    }
+
+    private static string? UndeserializableNote(long undeserializable) =>
+        undeserializable == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{undeserializable:N0} undeserializable");
 
     private CandleWindowEngine CreateEngine(string interval) =>
         new(new CandleWindowOptions { WindowLength = options.Window, AllowedLateness = options.Lateness, KlineInterval = interval });

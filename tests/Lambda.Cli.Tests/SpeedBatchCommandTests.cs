@@ -73,6 +73,9 @@ public sealed class SpeedBatchCommandTests : IDisposable
             .Count(l => long.Parse(l.Split(',')[0], CultureInfo.InvariantCulture) >= new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds())
             .ToString(CultureInfo.InvariantCulture));
         run.Output.Should().Contain("2026-08-13").And.Contain($"windows written  {candles.Count} candle(s)").And.Contain("undeserializable 0");
+        var segmentBytes = Directory.GetFiles(Path.Combine(_dataDir, "topics", "crypto-klines")).Sum(f => new FileInfo(f).Length);
+        run.Output.Should().Contain(string.Create(CultureInfo.InvariantCulture, $"reading the log: 100.0 % {segmentBytes:N0} of {segmentBytes:N0} bytes, {long.Parse(metadata["lambda.speed.events_read"], CultureInfo.InvariantCulture):N0} events"),
+            "progress is measured against the end positions seen at the start (the segments' bytes), and ends at 100 %");
         Directory.GetFiles(Path.GetDirectoryName(ViewPath)!).Select(Path.GetFileName).Should().Equal("daily_candles.parquet");
     }
 

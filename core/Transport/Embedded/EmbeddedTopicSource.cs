@@ -37,6 +37,11 @@ public sealed class EmbeddedTopicSource(TopicLayout layout, EmbeddedSourceOption
             ? options.Topics.ToDictionary(t => t, t => layout.Segments(t).ToDictionary(s => s, s => new FileInfo(Path.Combine(layout.TopicDirectory(t), s)).Length))
             : null;
         var readers = options.Topics.ToDictionary(t => t, t => new TopicReader(layout, t, StartOf(t)));
+        if (ends is not null)
+        {
+            Extent = ExtentOf(ends);
+        }
+
         try
         {
             while (true)
@@ -73,6 +78,8 @@ public sealed class EmbeddedTopicSource(TopicLayout layout, EmbeddedSourceOption
         }
     }
 
+    public ReadExtent? Extent { get; private set; }
+
     public async ValueTask CommitAsync(IEnumerable<LogPosition> positions, CancellationToken cancellationToken)
     {
         await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -104,6 +111,28 @@ public sealed class EmbeddedTopicSource(TopicLayout layout, EmbeddedSourceOption
     {
         _commitGate.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Bytes to read per segment: none before the start segment, from the start offset in it, all of later ones.</summary>
+    private ReadExtent ExtentOf(Dictionary<string, Dictionary<string, long>> ends)
+    {
+        var partitions = new List<KeyValuePair<(string, string), (long, long)>>();
+        foreach (var (topic, segments) in ends)
+        {
+            var start = StartOf(topic);
+            foreach (var (segment, length) in segments)
+            {
+                var from = start is null ? 0 : string.CompareOrdinal(segment, start.Segment) switch
+                {
+                    < 0 => length,
+                    0 => Math.Min(start.Offset, length),
+                    _ => 0,
+                };
+                partitions.Add(new((topic, segment), (from, length)));
+            }
+        }
+
+        return new ReadExtent(partitions, "bytes");
     }
 
     private TopicCheckpoint? StartOf(string topic)

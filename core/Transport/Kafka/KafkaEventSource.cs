@@ -95,6 +95,8 @@ public sealed partial class KafkaEventSource : IEventSource
         }
     }
 
+    public ReadExtent? Extent { get; private set; }
+
     public ValueTask CommitAsync(IEnumerable<LogPosition> positions, CancellationToken cancellationToken)
     {
         var offsets = positions
@@ -163,6 +165,10 @@ public sealed partial class KafkaEventSource : IEventSource
         }
 
         _consumer.Assign(assignment);
+        Extent = new ReadExtent(
+            assignment.Where(a => ends.ContainsKey(a.TopicPartition)).Select(a => KeyValuePair.Create(
+                (_options.LogicalTopic(a.Topic), a.Partition.Value.ToString(CultureInfo.InvariantCulture)), (a.Offset.Value, ends[a.TopicPartition]))),
+            "messages");
         return ends;
     }
 

@@ -1,0 +1,42 @@
+namespace Lambda.Core.Transport;
+
+/// <summary>
+/// What a reader that stops at the end of the log has to read: per partition, the position it
+/// starts at and the end it stops at (message offsets for Kafka, byte offsets for embedded segment
+/// files). Fed with the positions read, it tells how much of that is done, for a progress bar.
+/// </summary>
+public sealed class ReadExtent
+{
+    private readonly Dictionary<(string Topic, string Partition), (long Start, long End)> _partitions;
+    private readonly Dictionary<(string Topic, string Partition), long> _reached = [];
+
+    /// <param name="unit">What the offsets count: <c>messages</c> or <c>bytes</c>.</param>
+    public ReadExtent(IEnumerable<KeyValuePair<(string Topic, string Partition), (long Start, long End)>> partitions, string unit)
+    {
+        _partitions = new(partitions);
+        Unit = unit;
+        Total = _partitions.Values.Sum(p => Math.Max(0, p.End - p.Start));
+    }
+
+    public string Unit { get; }
+
+    /// <summary>The amount to read, in <see cref="Unit"/>s.</summary>
+    public long Total { get; }
+
+    /// <summary>The amount read so far, as far as the positions given to <see cref="Advance"/> tell.</summary>
+    public long Done { get; private set; }
+
+    /// <summary>Notes that the log was read up to <paramref name="position"/> (positions may be sampled).</summary>
+    public void Advance(LogPosition position)
+    {
+        var key = (position.Topic, position.Partition);
+        if (!_partitions.TryGetValue(key, out var extent))
+        {
+            return;
+        }
+
+        var reached = Math.Clamp(position.Next, extent.Start, extent.End) - extent.Start;
+        Done += reached - _reached.GetValueOrDefault(key);
+        _reached[key] = reached;
+    }
+}
