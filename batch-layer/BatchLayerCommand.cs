@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Lambda.BatchLayer.Archive;
+using Lambda.BatchLayer.Backfill;
 using Lambda.Core.CommandLine;
 using Lambda.BatchLayer.Build;
 using Lambda.BatchLayer.Import;
@@ -51,18 +53,9 @@ public static class BatchLayerCommand
         };
         import.SetAction(ImportCommand.RunAsync);
 
-        var symbols = new Option<string>("--symbols") { Description = "Comma-separated symbols", Required = true };
-        var backfill = new Command("backfill", "Fetch klines from the Binance REST API into the master dataset.")
-        {
-            symbols,
-            new Option<string>("--interval") { Description = "Kline interval", DefaultValueFactory = _ => "1d" },
-            CommonOptions.Day("--from", "First UTC day to fetch"),
-            CommonOptions.Day("--to", "Last UTC day to fetch"),
-        };
-        backfill.SetPlanned("the REST backfill", issue: 6);
+        var backfill = BackfillCommandLine();
 
-        var archive = new Command("archive", "Copy closed kline events from the event log into the master dataset.");
-        archive.SetPlanned("archiving the stream", issue: 6);
+        var archive = ArchiveCommandLine();
 
         var build = new Command("build", "Recompute the batch views from the master dataset.")
         {
@@ -75,5 +68,46 @@ public static class BatchLayerCommand
         root.Subcommands.Add(archive);
         root.Subcommands.Add(build);
         return root;
+    }
+
+    private static Command ArchiveCommandLine()
+    {
+        var batchSize = new Option<int>("--batch-size") { Description = "Messages per master write and commit", DefaultValueFactory = _ => ArchiveJob.DefaultBatchSize };
+        batchSize.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() <= 0)
+            {
+                result.AddError("--batch-size must be positive");
+            }
+        });
+        var archive = new Command("archive", "Copy closed kline events of crypto-klines from the event log into the master dataset, from this job's committed positions to the current end.")
+        {
+            new Option<string?>("--group") { Description = $"Kafka consumer group / embedded checkpoint name (default: Batch:Archive:Group, else {ArchiveJob.DefaultConsumer})" },
+            batchSize,
+        };
+        archive.SetAction(ArchiveCommand.RunAsync);
+        return archive;
+    }
+
+    private static Command BackfillCommandLine()
+    {
+        var interval = new Option<string>("--interval") { Description = "Kline interval (1m, 4h, 1d…)", DefaultValueFactory = _ => "1d" };
+        interval.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!KlineIntervals.TryGetLength(value, out _))
+            {
+                result.AddError($"--interval '{value}' is not one of {string.Join(", ", KlineIntervals.All)}");
+            }
+        });
+        var backfill = new Command("backfill", "Fetch klines from the Binance REST API (Batch:Binance:RestBaseUrl) into the master dataset; resumes where an interrupted run stopped.")
+        {
+            new Option<string>("--symbols") { Description = "Comma-separated symbols", Required = true },
+            interval,
+            CommonOptions.Day("--from", "First UTC day to fetch (required)"),
+            CommonOptions.Day("--to", "Last UTC day to fetch, inclusive (default: today; the still-open kline is never stored)"),
+        };
+        backfill.SetAction(BackfillCommand.RunAsync);
+        return backfill;
     }
 }

@@ -19,8 +19,6 @@ namespace Lambda.FakeExchange;
 /// </remarks>
 public sealed class FakeBinance
 {
-    private static readonly TimeSpan WeightWindow = TimeSpan.FromMinutes(1);
-
     private static readonly HashSet<string> Intervals = new(StringComparer.Ordinal)
     {
         "1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M",
@@ -41,6 +39,8 @@ public sealed class FakeBinance
     private TimeSpan _pongTimeout = TimeSpan.FromMinutes(1);
     private TimeSpan _serverShutdownGrace = TimeSpan.FromSeconds(1);
     private int _weightLimitPerMinute = 6000;
+    private TimeSpan _weightWindow = TimeSpan.FromMinutes(1);
+    private bool _weightWindowAlignedToClock;
     private int _usedWeight;
     private DateTimeOffset? _weightWindowStart;
     private int _failRemaining;
@@ -118,6 +118,41 @@ public sealed class FakeBinance
     {
         get { lock (_gate) { return _weightLimitPerMinute; } }
         set { lock (_gate) { _weightLimitPerMinute = value; } }
+    }
+
+    /// <summary>
+    /// The length of the request-weight "minute" (default one minute); shorter lets a test cross
+    /// several windows in seconds.
+    /// </summary>
+    public TimeSpan WeightWindow
+    {
+        get { lock (_gate) { return _weightWindow; } }
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.FromMilliseconds(1));
+            lock (_gate)
+            {
+                _weightWindow = value;
+                _weightWindowStart = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Windows start at multiples of <see cref="WeightWindow"/> since the Unix epoch, like Binance's
+    /// wall-clock minute, instead of at the first request after the previous window (the default).
+    /// </summary>
+    public bool WeightWindowAlignedToClock
+    {
+        get { lock (_gate) { return _weightWindowAlignedToClock; } }
+        set
+        {
+            lock (_gate)
+            {
+                _weightWindowAlignedToClock = value;
+                _weightWindowStart = null;
+            }
+        }
     }
 
     /// <summary>The REST weight used in the current minute (what <c>X-MBX-USED-WEIGHT-1M</c> would say).</summary>
@@ -382,7 +417,7 @@ public sealed class FakeBinance
             else if (_usedWeight + weight > _weightLimitPerMinute)
             {
                 status = StatusCodes.Status429TooManyRequests;
-                var windowEnd = _weightWindowStart!.Value + WeightWindow;
+                var windowEnd = _weightWindowStart!.Value + _weightWindow;
                 retryAfter = Math.Max(1, (int)Math.Ceiling((windowEnd - receivedAt).TotalSeconds));
                 body = FailureBody(status, windowEnd);
             }
@@ -432,9 +467,11 @@ public sealed class FakeBinance
 
     private void RollWeightWindow(DateTimeOffset now)
     {
-        if (_weightWindowStart is null || now - _weightWindowStart.Value >= WeightWindow)
+        if (_weightWindowStart is null || now - _weightWindowStart.Value >= _weightWindow)
         {
-            _weightWindowStart = now;
+            _weightWindowStart = _weightWindowAlignedToClock
+                ? DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds() / (long)_weightWindow.TotalMilliseconds * (long)_weightWindow.TotalMilliseconds)
+                : now;
             _usedWeight = 0;
         }
     }

@@ -1,7 +1,6 @@
-using System.Globalization;
-using System.Net;
 using System.Threading.Channels;
 using Lambda.Core.Contracts;
+using Lambda.Core.BinanceRest;
 using Lambda.Producer.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +14,6 @@ namespace Lambda.Producer.Connectors.Binance;
 /// </summary>
 public sealed partial class BinanceRestPoller : IConnector
 {
-    private const string UsedWeightHeader = "X-MBX-USED-WEIGHT-1M";
     private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(60);
 
     private readonly ProducerOptions _options;
@@ -79,19 +77,12 @@ public sealed partial class BinanceRestPoller : IConnector
         {
             _budget.Charge(Weight);
             using var response = await _http.GetAsync(RequestUri, cancellationToken).ConfigureAwait(false);
-            if (response.Headers.TryGetValues(UsedWeightHeader, out var values)
-                && int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var used))
+            _budget.Observe(response);
+            if (BinanceRefusal.From(response, DefaultRetryAfter) is { } refusal)
             {
-                _budget.Observe(used);
-            }
-
-            if (response.StatusCode is HttpStatusCode.TooManyRequests or (HttpStatusCode)418)
-            {
-                var retryAfter = response.Headers.RetryAfter?.Delta ?? DefaultRetryAfter;
-                var label = response.StatusCode == HttpStatusCode.TooManyRequests ? "429 rate limited" : "418 banned";
-                _context.Statistics.RecordReconnect(Name, label);
-                LogRefused((int)response.StatusCode, retryAfter.TotalSeconds);
-                return retryAfter;
+                _context.Statistics.RecordReconnect(Name, refusal.Label);
+                LogRefused(refusal.Status, refusal.RetryAfter.TotalSeconds);
+                return refusal.RetryAfter;
             }
 
             if ((int)response.StatusCode >= 500)

@@ -248,13 +248,4 @@ public sealed class EmbeddedTransportTests : IDisposable
 
         File.ReadAllText(Path.Combine(_dataDir, "checkpoints", "test.topics.json")).Should().Contain("2026-11-21.jsonl").And.Contain("500");
     }
-
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }
