@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Lambda.BatchLayer.Master;
-using Lambda.BatchLayer.Progress;
+using Lambda.Core.Progress;
 using Lambda.Core.Contracts;
 using Lambda.Core.Klines;
 using Lambda.Core.Transport;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Lambda.BatchLayer.Master;
-using Lambda.BatchLayer.Progress;
+using Lambda.Core.Progress;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Configuration;
 using Lambda.Core.Contracts;

@@ -1,5 +1,5 @@
 using Lambda.BatchLayer.Master;
-using Lambda.BatchLayer.Progress;
+using Lambda.Core.Progress;
 using Lambda.Core.Contracts;
 using Lambda.Core.Klines;
 

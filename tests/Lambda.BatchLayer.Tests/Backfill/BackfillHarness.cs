@@ -1,7 +1,7 @@
 using System.Globalization;
 using Lambda.BatchLayer.Backfill;
 using Lambda.BatchLayer.Master;
-using Lambda.BatchLayer.Progress;
+using Lambda.Core.Progress;
 using Lambda.Core.Klines;
 using Lambda.FakeExchange;
 using Microsoft.Extensions.Logging.Abstractions;
