@@ -13,8 +13,6 @@ namespace Lambda.SpeedLayer.Stream;
 /// </summary>
 public sealed class SpeedStreamLayout(string dataDirectory, string group)
 {
-    public const string LineageKey = "lambda.speed.lineage";
-
     public string Group { get; } = group;
 
     public string ClosedDirectory => Path.Combine(SpeedBatchJob.ViewDirectory(dataDirectory), "closed");

@@ -169,7 +169,7 @@ internal sealed class StreamShard
         var parts = 0L;
         foreach (var closing in _closings)
         {
-            metadata[SpeedStreamLayout.LineageKey] = _layout.PartLineage(Id, NextPart);
+            metadata[SpeedViewMetadata.Lineage] = _layout.PartLineage(Id, NextPart);
             var candles = SpeedBatchJob.CombineCandles([.. closing.KlineCandles], [.. closing.TradeCandles]);
             if (candles.Count > 0)
             {
@@ -189,7 +189,7 @@ internal sealed class StreamShard
         }
 
         // (2) The live view of the open windows.
-        metadata[SpeedStreamLayout.LineageKey] = _layout.LiveLineage(Id, now);
+        metadata[SpeedViewMetadata.Lineage] = _layout.LiveLineage(Id, now);
         var live = _engine?.LiveView() ?? WindowEmission.Empty;
         var liveCandles = SpeedBatchJob.CombineCandles([.. live.KlineCandles], [.. live.TradeCandles]);
         await AtomicFile.WriteAsync(_layout.LivePath(Id), SpeedBatchJob.ToParquet(liveCandles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken)
