@@ -286,7 +286,14 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
         _windowsThisRun += written.Windows;
         _partsThisRun += written.Parts;
         _deadLettersThisRun += written.DeadLetters;
+        if (written.CommitError is { } error)
+        {
+            LogCommitRefused(error);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The group refused the commit of a checkpoint's positions ({Error}); the checkpoint file is written and is what a restart reads")]
+    private partial void LogCommitRefused(string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shards assigned: {Assigned}; held now: {Held}")]
     private partial void LogShardsAssigned(string assigned, string held);

@@ -220,13 +220,22 @@ internal sealed class StreamShard
         _dirty = false;
         _saved = true;
 
-        // (5) Only now tell the source (informational: restarts start from the checkpoint file).
+        // (5) Only now tell the source. Informational (restarts start from the checkpoint file), so a
+        // commit the group refuses, e.g. while it rebalances, is reported, not fatal.
+        string? commitError = null;
         if (positions.Count > 0)
         {
-            await source.CommitAsync(positions, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await source.CommitAsync(positions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Confluent.Kafka.KafkaException e)
+            {
+                commitError = e.Message;
+            }
         }
 
-        return new(windows, parts, deadLetters);
+        return new(windows, parts, deadLetters, commitError);
     }
 
     private CandleWindowEngine CreateEngine(string interval) =>
@@ -279,4 +288,5 @@ internal sealed class StreamShard
 }
 
 /// <summary>What one shard checkpoint wrote.</summary>
-internal readonly record struct CheckpointWritten(long Windows, long Parts, long DeadLetters);
+/// <param name="CommitError">Why the source refused the commit of the positions, if it did.</param>
+internal readonly record struct CheckpointWritten(long Windows, long Parts, long DeadLetters, string? CommitError);
