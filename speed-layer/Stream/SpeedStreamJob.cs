@@ -24,7 +24,7 @@ public sealed record SpeedStreamOptions(
     string? KlineInterval = null,
     bool DeadLetterLate = true);
 
-/// <summary>What a run did, and the totals (since each shard's first checkpoint) of the shards it held at the end.</summary>
+/// <summary>What a run did, and the totals (since each shard's first checkpoint) of the shards it held at its last checkpoint.</summary>
 public sealed record SpeedStreamResult(
     long EventsThisRun,
     long WindowsThisRun,
@@ -97,6 +97,7 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
         }
 
         _source = source;
+        List<StreamShard> held = [];
         await using (source.ConfigureAwait(false))
         {
             var enumerator = source.ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -165,6 +166,7 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
             }
 
             await CheckpointAllAsync(force: true, CancellationToken.None).ConfigureAwait(false);
+            held = [.. _shards.Values];
             }
             finally
             {
@@ -179,10 +181,9 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
             LogNotHeld(_notHeld);
         }
 
-        var held = _shards.Values.ToList();
         var counters = held.Aggregate(default(WindowCounters), (sum, s) => new(sum.Merged + s.Counters.Merged, sum.Duplicates + s.Counters.Duplicates,
             sum.Late + s.Counters.Late, sum.Ignored + s.Counters.Ignored));
-        return new(_eventsThisRun, _windowsThisRun, _partsThisRun, _deadLettersThisRun, _lateThisRun, [.. _shards.Keys],
+        return new(_eventsThisRun, _windowsThisRun, _partsThisRun, _deadLettersThisRun, _lateThisRun, [.. held.Select(s => s.Id)],
             held.Sum(s => s.EventsRead), held.Sum(s => s.Undeserializable), held.Sum(s => s.WindowsClosed), held.Sum(s => s.NextPart), counters, clock.Elapsed, _resumed);
     }
 

@@ -28,6 +28,7 @@ internal sealed class StreamShard
     private Dictionary<(string Topic, string Partition), LogPosition>? _positionsBeforeWaiting;
     private CandleWindowEngine? _engine;
     private string? _interval;
+    private long _deliveredSinceCheckpoint;
     private bool _dirty;
     private bool _saved;
 
@@ -165,27 +166,28 @@ internal sealed class StreamShard
         };
 
         // (1) Each closing is one part: its content depends on the events alone, not on when checkpoints happen.
+        // Nothing in memory changes before the checkpoint file is written, so a checkpoint interrupted
+        // half-way (Ctrl+C, a failed delivery) is redone whole, over the same part files.
         var windows = 0L;
-        var parts = 0L;
+        var sequence = NextPart;
         foreach (var closing in _closings)
         {
-            metadata[SpeedViewMetadata.Lineage] = _layout.PartLineage(Id, NextPart);
+            metadata[SpeedViewMetadata.Lineage] = _layout.PartLineage(Id, sequence);
             var candles = SpeedBatchJob.CombineCandles([.. closing.KlineCandles], [.. closing.TradeCandles]);
             if (candles.Count > 0)
             {
-                await AtomicFile.WriteAsync(_layout.PartPath(Id, NextPart), SpeedBatchJob.ToParquet(candles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken)
+                await AtomicFile.WriteAsync(_layout.PartPath(Id, sequence), SpeedBatchJob.ToParquet(candles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken)
                     .ConfigureAwait(false);
             }
 
             if (closing.TickerStats.Count > 0)
             {
-                await AtomicFile.WriteAsync(_layout.TickerPartPath(Id, NextPart), SpeedBatchJob.ToParquet(closing.TickerStats, TickerDayStatsMap.Instance, metadata), cancellationToken)
+                await AtomicFile.WriteAsync(_layout.TickerPartPath(Id, sequence), SpeedBatchJob.ToParquet(closing.TickerStats, TickerDayStatsMap.Instance, metadata), cancellationToken)
                     .ConfigureAwait(false);
             }
 
             windows += candles.Count + closing.TickerStats.Count;
-            parts++;
-            NextPart++;
+            sequence++;
         }
 
         // (2) The live view of the open windows.
@@ -200,23 +202,29 @@ internal sealed class StreamShard
                 .ConfigureAwait(false);
         }
 
-        // (3) Dead letters before the checkpoint: a crash before it sends them again, never loses them.
-        var deadLetters = _deadLetters.Count;
+        // (3) Dead letters before the checkpoint: a crash before it sends them again, never loses them. Once
+        // delivered they leave the queue, so a checkpoint redone by this process does not send them twice.
         if (outbox is not null)
         {
             await outbox.DeliverAsync(_deadLetters, cancellationToken).ConfigureAwait(false);
         }
 
+        _deliveredSinceCheckpoint += _deadLetters.Count;
+        _deadLetters.Clear();
+        var deadLetters = _deliveredSinceCheckpoint;
+
         // (4) The checkpoint: after it, the parts above are committed output.
-        WindowsClosed += windows;
-        DeadLetters += deadLetters;
+        var parts = sequence - NextPart;
         var positions = (_positionsBeforeWaiting ?? _positions).Values
             .OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition, StringComparer.Ordinal).ToList();
-        var checkpoint = new SpeedStreamCheckpoint(SpeedStreamCheckpoint.CurrentVersion, _layout.Group, Id, _options.Topics, positions, NextPart, _interval,
-            _engine?.Snapshot().ToJson(), EventsRead, Undeserializable, WindowsClosed, DeadLetters);
+        var checkpoint = new SpeedStreamCheckpoint(SpeedStreamCheckpoint.CurrentVersion, _layout.Group, Id, _options.Topics, positions, sequence, _interval,
+            _engine?.Snapshot().ToJson(), EventsRead, Undeserializable, WindowsClosed + windows, DeadLetters + deadLetters);
         await checkpoint.SaveAsync(_layout.CheckpointPath(Id), cancellationToken).ConfigureAwait(false);
+        NextPart = sequence;
+        WindowsClosed += windows;
+        DeadLetters += deadLetters;
+        _deliveredSinceCheckpoint = 0;
         _closings.Clear();
-        _deadLetters.Clear();
         _dirty = false;
         _saved = true;
 
