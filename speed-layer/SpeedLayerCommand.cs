@@ -27,12 +27,26 @@ public static class SpeedLayerCommand
             }
         });
         stream.Options.Add(every);
+        stream.Options.Add(Interval("Kline interval to aggregate (1m, 4h…); default: the interval of the first kline each shard reads. Klines of other intervals are ignored"));
+        stream.Options.Add(DeadLetterLate(true, "Send late events (their window already closed) to the dead-letter topic with the reason"));
         stream.SetAction(StreamCommand.RunAsync);
 
         var batch = new Command("batch", "Demo mode: read the log from the start (or --from) to its end as of now, aggregate, write every window, print them and exit.");
         AddWindowOptions(batch);
         batch.Options.Add(CommonOptions.Day("--from", "Read events from this UTC day on"));
-        var interval = new Option<string?>("--interval") { Description = "Kline interval to aggregate (1m, 4h…); default: the interval of the first kline read. Klines of other intervals are ignored" };
+        batch.Options.Add(Interval("Kline interval to aggregate (1m, 4h…); default: the interval of the first kline read. Klines of other intervals are ignored"));
+        batch.Options.Add(DeadLetterLate(false,
+            "Also send late events to the dead-letter topic (off by default: batch re-reads the whole log each run, so each run would send them again)"));
+        batch.SetAction(BatchCommand.RunAsync);
+
+        root.Subcommands.Add(stream);
+        root.Subcommands.Add(batch);
+        return root;
+    }
+
+    private static Option<string?> Interval(string description)
+    {
+        var interval = new Option<string?>("--interval") { Description = description };
         interval.Validators.Add(result =>
         {
             var value = result.GetValueOrDefault<string?>();
@@ -41,13 +55,12 @@ public static class SpeedLayerCommand
                 result.AddError($"--interval '{value}' is not one of {string.Join(", ", KlineIntervals.All)}");
             }
         });
-        batch.Options.Add(interval);
-        batch.SetAction(BatchCommand.RunAsync);
-
-        root.Subcommands.Add(stream);
-        root.Subcommands.Add(batch);
-        return root;
+        return interval;
     }
+
+    /// <summary><c>--dead-letter-late [true|false]</c>; the mode decides the default.</summary>
+    private static Option<bool> DeadLetterLate(bool defaultValue, string description) =>
+        new("--dead-letter-late") { Description = description, DefaultValueFactory = _ => defaultValue, Arity = ArgumentArity.ZeroOrOne };
 
     private static void AddWindowOptions(Command command)
     {

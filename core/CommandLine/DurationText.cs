@@ -26,4 +26,24 @@ public static class DurationText
 
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration) && duration >= TimeSpan.Zero;
     }
+
+    /// <summary>The shortest form <see cref="TryParse"/> reads back: <c>1d</c>, <c>90m</c>, <c>250ms</c>, <c>0s</c>.</summary>
+    public static string Format(TimeSpan duration)
+    {
+        (long Ticks, string Suffix)[] units = [(TimeSpan.TicksPerDay, "d"), (TimeSpan.TicksPerHour, "h"), (TimeSpan.TicksPerMinute, "m"), (TimeSpan.TicksPerSecond, "s")];
+        if (duration == TimeSpan.Zero)
+        {
+            return "0s";
+        }
+
+        foreach (var (ticks, suffix) in units)
+        {
+            if (duration.Ticks % ticks == 0)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"{duration.Ticks / ticks}{suffix}");
+            }
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMilliseconds}ms");
+    }
 }

@@ -24,7 +24,8 @@ internal static class BatchCommand
             parseResult.GetRequiredValue<TimeSpan>("--lateness"),
             parseResult.GetRequiredValue<string>("--group"),
             parseResult.GetValue<DateOnly?>("--from"),
-            parseResult.GetValue<string?>("--interval"));
+            parseResult.GetValue<string?>("--interval"),
+            parseResult.GetValue<bool>("--dead-letter-late"));
         if (options.Topics.Count == 0)
         {
             await error.WriteLineAsync("--topics: name at least one topic").ConfigureAwait(false);
@@ -99,6 +100,9 @@ internal static class BatchCommand
             $"events read      {result.EventsRead} in {result.Elapsed.TotalSeconds:F2} s ({rate:F0} events/s)")).ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"merged {counters.Merged}, late {counters.Late}, duplicates {counters.Duplicates}, ignored {counters.Ignored}, undeserializable {result.Undeserializable}, before --from {result.BeforeFrom}")).ConfigureAwait(false);
+        await output.WriteLineAsync(result.DeadLetterTarget is { } target
+            ? string.Create(CultureInfo.InvariantCulture, $"dead letters     {result.DeadLettersSent} late event(s) → {target}")
+            : string.Create(CultureInfo.InvariantCulture, $"dead letters     none sent ({counters.Late} late event(s) counted; --dead-letter-late sends them)")).ConfigureAwait(false);
         foreach (var example in result.UndeserializableExamples)
         {
             await output.WriteLineAsync($"  undeserializable: {example}").ConfigureAwait(false);

@@ -9,6 +9,7 @@ using Lambda.Core.Transport;
 using Lambda.Core.Transport.Kafka;
 using Lambda.Core.Views;
 using Lambda.Core.Windows;
+using Lambda.SpeedLayer.DeadLetters;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.SpeedLayer.Batch;
@@ -16,13 +17,15 @@ namespace Lambda.SpeedLayer.Batch;
 /// <summary>What one <c>speed-layer batch</c> run reads and how it cuts windows.</summary>
 /// <param name="Consumer">Kafka consumer group / embedded checkpoint name; never committed, so every run reads the log from its start.</param>
 /// <param name="KlineInterval">The kline interval to aggregate; null: the interval of the first kline read.</param>
+/// <param name="DeadLetterLate">Also send late events to the dead-letter topic. Off by default: every run reads the whole log again, so every run would send them again.</param>
 public sealed record SpeedBatchOptions(
     IReadOnlyList<string> Topics,
     TimeSpan Window,
     TimeSpan Lateness,
     string Consumer,
     DateOnly? From,
-    string? KlineInterval);
+    string? KlineInterval,
+    bool DeadLetterLate = false);
 
 /// <summary>What a run read and wrote.</summary>
 public sealed record SpeedBatchResult(
@@ -36,7 +39,14 @@ public sealed record SpeedBatchResult(
     string? KlineInterval,
     TimeSpan Elapsed,
     string CandlesPath,
-    string? TickerStatsPath);
+    string? TickerStatsPath)
+{
+    /// <summary>Late events sent to the dead-letter topic (with <see cref="SpeedBatchOptions.DeadLetterLate"/>).</summary>
+    public long DeadLettersSent { get; init; }
+
+    /// <summary>Where they went; null when late events were only counted.</summary>
+    public string? DeadLetterTarget { get; init; }
+}
 
 /// <summary>
 /// The speed layer's batch (demo) mode: reads the chosen topics from the start of the log to its end
@@ -62,7 +72,8 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
         var tradeCandles = new List<WindowCandle>();
         var tickers = new List<TickerDayStats>();
         var examples = new List<string>();
-        var waiting = new List<MarketEvent>();
+        var waiting = new List<(MarketEvent Event, byte[]? Raw)>();
+        var deadLetters = new List<DeadLetter>();
         long read = 0, undeserializable = 0, beforeFrom = 0;
 
         // Without a configured interval the engine waits for the first kline; events read before it wait too.
@@ -108,21 +119,21 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
                     {
                         if (marketEvent is not KlineEvent first)
                         {
-                            waiting.Add(marketEvent);
+                            waiting.Add((marketEvent, options.DeadLetterLate ? message.Value.ToArray() : null));
                             continue;
                         }
 
                         interval = first.Interval;
                         engine = CreateEngine(interval);
-                        foreach (var earlier in waiting)
+                        foreach (var (earlier, raw) in waiting)
                         {
-                            engine.Add(earlier);
+                            AddAndKeepLate(engine, earlier, raw, deadLetters);
                         }
 
                         waiting.Clear();
                     }
 
-                    engine.Add(marketEvent);
+                    AddAndKeepLate(engine, marketEvent, message.Value.Span, deadLetters);
                     Collect(engine.TakeClosed(), candles, tradeCandles, tickers);
                 }
 
@@ -143,9 +154,9 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
         if (engine is null)
         {
             engine = CreateEngine(interval ?? "1m");
-            foreach (var earlier in waiting)
+            foreach (var (earlier, raw) in waiting)
             {
-                engine.Add(earlier);
+                AddAndKeepLate(engine, earlier, raw, deadLetters);
             }
         }
 
@@ -164,7 +175,32 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
             await AtomicFile.WriteAsync(tickersPath, ToParquet(tickers, TickerDayStatsMap.Instance, metadata), cancellationToken).ConfigureAwait(false);
         }
 
-        return new(view, tickers, read, undeserializable, examples, beforeFrom, engine.Counters, interval, clock.Elapsed, candlesPath, tickersPath);
+        // Dead letters last: the views are written whether or not the dead-letter topic takes them.
+        string? deadLetterTarget = null;
+        if (options.DeadLetterLate)
+        {
+            const string writer = "batch";
+            deadLetterTarget = DeadLetterOutbox.Describe(kafka, dataDirectory, writer);
+            await using var outbox = new DeadLetterOutbox(kafka, dataDirectory, writer, loggers);
+            await outbox.DeliverAsync(deadLetters, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new(view, tickers, read, undeserializable, examples, beforeFrom, engine.Counters, interval, clock.Elapsed, candlesPath, tickersPath)
+        {
+            DeadLettersSent = deadLetters.Count,
+            DeadLetterTarget = deadLetterTarget,
+        };
+    }
+
+    /// <summary>Adds one event; a late one becomes a dead letter when they are sent (its raw message: as read, or re-serialized when it was not kept).</summary>
+    private void AddAndKeepLate(CandleWindowEngine engine, MarketEvent marketEvent, ReadOnlySpan<byte> raw, List<DeadLetter> deadLetters)
+    {
+        var result = engine.Add(marketEvent);
+        if (result.Status == WindowEventStatus.Late && options.DeadLetterLate)
+        {
+            deadLetters.Add(LateEvents.ToDeadLetter(marketEvent, result.Reason ?? "late", raw.IsEmpty ? EventSerializer.Serialize(marketEvent) : raw, options.Lateness,
+                engine.MaxEventTime ?? default));
+        }
     }
 
     /// <summary>Starts the progress display once the source knows its end positions, then keeps it current.</summary>
@@ -227,18 +263,24 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
         return c != 0 ? c : startA.CompareTo(startB);
     }
 
-    private Dictionary<string, string> Metadata(long read, string? interval) => new(StringComparer.Ordinal)
+    private Dictionary<string, string> Metadata(long read, string? interval)
     {
-        ["lambda.layer"] = "speed",
-        ["lambda.speed.mode"] = "batch",
-        ["lambda.speed.topics"] = string.Join(',', options.Topics),
-        ["lambda.speed.window"] = options.Window.ToString("c", CultureInfo.InvariantCulture),
-        ["lambda.speed.lateness"] = options.Lateness.ToString("c", CultureInfo.InvariantCulture),
-        ["lambda.speed.kline_interval"] = interval ?? "",
-        ["lambda.speed.from"] = options.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
-        ["lambda.speed.events_read"] = read.ToString(CultureInfo.InvariantCulture),
-        ["lambda.speed.written_at"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-    };
+        var writtenAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        return new(StringComparer.Ordinal)
+        {
+            ["lambda.layer"] = "speed",
+            ["lambda.speed.mode"] = "batch",
+            ["lambda.speed.topics"] = string.Join(',', options.Topics),
+            ["lambda.speed.window"] = options.Window.ToString("c", CultureInfo.InvariantCulture),
+            ["lambda.speed.lateness"] = options.Lateness.ToString("c", CultureInfo.InvariantCulture),
+            ["lambda.speed.kline_interval"] = interval ?? "",
+            ["lambda.speed.from"] = options.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+            ["lambda.speed.events_read"] = read.ToString(CultureInfo.InvariantCulture),
+            ["lambda.speed.written_at"] = writtenAt,
+            // The merge reads this as the lineage of the rows (issue #7).
+            [SpeedViewMetadata.Lineage] = "batch:" + writtenAt,
+        };
+    }
 
     internal static byte[] ToParquet<T>(IEnumerable<T> rows, IParquetRecordMap<T> map, Dictionary<string, string> metadata)
     {

@@ -6,14 +6,17 @@ using Lambda.Core.Transport;
 namespace Lambda.SpeedLayer.Stream;
 
 /// <summary>
-/// What <c>speed-layer stream</c> needs to resume exactly where its output stands: the engine's
-/// state, the log positions up to which events were fed into it, and the sequence of the next
+/// What one shard of <c>speed-layer stream</c> needs to resume exactly where its output stands: the
+/// engine's state, the log positions up to which events were fed into it, and the sequence of the next
 /// closed-window part. The single source of truth for positions (embedded and Kafka).
 /// </summary>
+/// <param name="Shard">The partition number whose partitions (one per topic) this state covers; 0 for the embedded log.</param>
 /// <param name="EngineState">The engine snapshot (its own JSON); null before the kline interval is known.</param>
+/// <param name="DeadLetters">Late events dead-lettered (delivered before this checkpoint was written).</param>
 public sealed record SpeedStreamCheckpoint(
     int Version,
     string Group,
+    int Shard,
     IReadOnlyList<string> Topics,
     IReadOnlyList<LogPosition> Positions,
     long NextPart,
@@ -21,13 +24,13 @@ public sealed record SpeedStreamCheckpoint(
     string? EngineState,
     long EventsRead,
     long Undeserializable,
-    long WindowsClosed)
+    long WindowsClosed,
+    long DeadLetters)
 {
-    public const int CurrentVersion = 1;
+    /// <summary>2: one checkpoint per shard (1 was one file per group).</summary>
+    public const int CurrentVersion = 2;
 
-    public static string PathOf(string dataDirectory, string group) => Path.Combine(dataDirectory, "checkpoints", $"speed-layer-{group}.json");
-
-    /// <exception cref="InvalidDataException">The file is corrupt.</exception>
+    /// <exception cref="InvalidDataException">The file is corrupt or of another version.</exception>
     public static SpeedStreamCheckpoint? Load(string path)
     {
         if (!File.Exists(path))

@@ -1,87 +1,111 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using Lambda.Core.Contracts;
-using Lambda.Core.Storage;
 using Lambda.Core.Transport;
 using Lambda.Core.Transport.Embedded;
 using Lambda.Core.Transport.Kafka;
-using Lambda.Core.Views;
 using Lambda.Core.Windows;
-using Lambda.SpeedLayer.Batch;
+using Lambda.SpeedLayer.DeadLetters;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.SpeedLayer.Stream;
 
 /// <summary>How <c>speed-layer stream</c> reads and how often it checkpoints.</summary>
-/// <param name="Refresh">Checkpoint (parts, live view, checkpoint file, commit) this often while events arrive.</param>
+/// <param name="Refresh">Checkpoint (parts, live view, dead letters, checkpoint file, commit) this often while events arrive.</param>
 /// <param name="CheckpointEvery">…and at the latest after this many events.</param>
+/// <param name="KlineInterval">The kline interval to aggregate; null: each shard takes its first kline's.</param>
+/// <param name="DeadLetterLate">Send late events to the dead-letter topic with their reason (they are counted either way).</param>
 public sealed record SpeedStreamOptions(
     IReadOnlyList<string> Topics,
     TimeSpan Window,
     TimeSpan Lateness,
     string Group,
     TimeSpan Refresh,
-    int CheckpointEvery);
+    int CheckpointEvery,
+    string? KlineInterval = null,
+    bool DeadLetterLate = true);
 
-/// <summary>What a run read (totals since the first run of the group) and how long this run took.</summary>
-public sealed record SpeedStreamResult(long EventsRead, long EventsThisRun, long Undeserializable, long WindowsClosed, long NextPart, WindowCounters Counters, TimeSpan Elapsed, bool Resumed);
+/// <summary>What a run did, and the totals (since each shard's first checkpoint) of the shards it held at its last checkpoint.</summary>
+public sealed record SpeedStreamResult(
+    long EventsThisRun,
+    long WindowsThisRun,
+    long PartsThisRun,
+    long DeadLettersThisRun,
+    long LateThisRun,
+    IReadOnlyList<int> ShardsHeld,
+    long EventsRead,
+    long Undeserializable,
+    long WindowsClosed,
+    long Parts,
+    WindowCounters Counters,
+    TimeSpan Elapsed,
+    bool Resumed);
 
 /// <summary>
-/// The continuous speed layer. Each checkpoint (every <see cref="SpeedStreamOptions.Refresh"/>, after
-/// <see cref="SpeedStreamOptions.CheckpointEvery"/> events and at shutdown): (1) the windows closed
-/// since the last one go to <c>views/speed/closed/part-&lt;seq&gt;.parquet</c>, (2) the open windows
-/// to <c>views/speed/live.parquet</c>, (3) engine state + positions + next sequence to
-/// <c>checkpoints/speed-layer-&lt;group&gt;.json</c>, all atomically, and only then (4) the positions
-/// are committed to the source. A restart resumes from the checkpoint file's positions and deletes
-/// parts at or after its next sequence (output of a run that died before its checkpoint), so the
-/// parts never hold a window twice nor miss one.
+/// The continuous speed layer. Its state is sharded by partition number (see <see cref="SpeedStreamLayout"/>):
+/// Kafka's group assigns partitions to members, and a member holds the shards of the partition numbers it
+/// was given (a symbol's key lands on the same partition number in every topic); the embedded log is one
+/// shard. Each checkpoint (every <see cref="SpeedStreamOptions.Refresh"/>, after
+/// <see cref="SpeedStreamOptions.CheckpointEvery"/> events, when the group revokes a shard and at
+/// shutdown) writes a shard's parts, live view, dead letters and checkpoint file before committing its
+/// positions; an assigned shard resumes from its checkpoint file and deletes what was written after it.
+/// So the parts never hold a window twice nor miss one, however members come, go or die.
 /// </summary>
-public sealed class SpeedStreamJob(SpeedStreamOptions options, KafkaOptions kafka, string dataDirectory, ILoggerFactory loggers)
+public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOptions kafka, string dataDirectory, ILoggerFactory loggers) : IPartitionAssignmentListener
 {
-    public const string LiveFile = "live.parquet";
-    public const string ClosedDirectory = "closed";
+    private readonly SpeedStreamLayout _layout = new(dataDirectory, options.Group);
+    private readonly ILogger _logger = loggers.CreateLogger<SpeedStreamJob>();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SortedDictionary<int, StreamShard> _shards = [];
+    private DeadLetterOutbox? _outbox;
+    private IEventSource? _source;
+    private bool _stopping;
+    private bool _resumed;
+    private long _eventsThisRun;
+    private long _windowsThisRun;
+    private long _partsThisRun;
+    private long _deadLettersThisRun;
+    private long _lateThisRun;
+    private long _notHeld;
 
-    private readonly Dictionary<(string Topic, string Partition), LogPosition> _positions = [];
-    private readonly List<MarketEvent> _waiting = [];
-    private Dictionary<(string Topic, string Partition), LogPosition>? _positionsBeforeWaiting;
-    private CandleWindowEngine? _engine;
-    private string? _interval;
-    private long _nextPart;
-    private long _read;
-    private long _undeserializable;
-    private long _windowsClosed;
+    public SpeedStreamLayout Layout => _layout;
 
-    public static string ClosedPath(string dataDirectory) => Path.Combine(SpeedBatchJob.ViewDirectory(dataDirectory), ClosedDirectory);
-
-    public const string LiveTickersFile = "live_ticker_stats.parquet";
-
-    public static string PartPath(string dataDirectory, long sequence) =>
-        Path.Combine(ClosedPath(dataDirectory), string.Create(CultureInfo.InvariantCulture, $"part-{sequence:D8}.parquet"));
-
-    /// <summary>The ticker stats closed at the same checkpoint as <see cref="PartPath"/> (topic crypto-prices).</summary>
-    public static string TickerPartPath(string dataDirectory, long sequence) =>
-        Path.Combine(ClosedPath(dataDirectory), string.Create(CultureInfo.InvariantCulture, $"ticker-part-{sequence:D8}.parquet"));
-
-    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled, then writes a last checkpoint and returns.</summary>
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled, then checkpoints every shard it holds and returns.</summary>
+    /// <exception cref="InvalidOperationException">A checkpoint of the layout before sharding exists, or the Kafka topics cannot be sharded alike.</exception>
     public async Task<SpeedStreamResult> RunAsync(CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        var checkpointPath = SpeedStreamCheckpoint.PathOf(dataDirectory, options.Group);
-        var checkpoint = SpeedStreamCheckpoint.Load(checkpointPath);
-        Resume(checkpoint);
-        var readAtStart = _read;
+        if (File.Exists(_layout.UnshardedCheckpoint))
+        {
+            throw new InvalidOperationException(
+                $"{_layout.UnshardedCheckpoint} is a checkpoint of speed-layer stream before its state was sharded by partition; it cannot be split into shards. "
+                + "Delete it together with its output (views/speed/closed/part-*.parquet, views/speed/live.parquet) to rebuild the speed views from the log, or use another --group.");
+        }
 
-        var start = checkpoint?.Positions ?? [];
-        var source = kafka.IsConfigured
-            ? (IEventSource)new KafkaEventSource(kafka, new KafkaSourceOptions(options.Group, options.Topics) { StartPositions = start }, loggers.CreateLogger<KafkaEventSource>())
-            : new EmbeddedTopicSource(new TopicLayout(dataDirectory), new EmbeddedSourceOptions(options.Group, options.Topics) { StartPositions = start });
+        var clock = Stopwatch.StartNew();
+        await using var outbox = options.DeadLetterLate ? new DeadLetterOutbox(kafka, dataDirectory, "stream-" + options.Group, loggers) : null;
+        _outbox = outbox;
+        IEventSource source;
+        if (kafka.IsConfigured)
+        {
+            source = new KafkaEventSource(kafka, new KafkaSourceOptions(options.Group, options.Topics) { Assignment = this, CoPartitioned = true },
+                loggers.CreateLogger<KafkaEventSource>());
+        }
+        else
+        {
+            // The embedded log is one shard, held by this process from the start.
+            var start = OnAssigned([]);
+            source = new EmbeddedTopicSource(new TopicLayout(dataDirectory), new EmbeddedSourceOptions(options.Group, options.Topics) { StartPositions = start });
+        }
+
+        _source = source;
+        List<StreamShard> held = [];
         await using (source.ConfigureAwait(false))
         {
             var enumerator = source.ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
             Task<bool>? next = null;
             var sinceCheckpoint = 0;
             var due = clock.Elapsed + options.Refresh;
+            try
+            {
             try
             {
                 while (true)
@@ -103,13 +127,14 @@ public sealed class SpeedStreamJob(SpeedStreamOptions options, KafkaOptions kafk
                             break;
                         }
 
+                        // No read is in progress here, so no rebalance can change the shards while feeding.
                         Feed(enumerator.Current);
                         sinceCheckpoint++;
                     }
 
                     if (sinceCheckpoint > 0 && (sinceCheckpoint >= options.CheckpointEvery || clock.Elapsed >= due))
                     {
-                        await CheckpointAsync(source, checkpointPath, cancellationToken).ConfigureAwait(false);
+                        await CheckpointAllAsync(force: false, cancellationToken).ConfigureAwait(false);
                         sinceCheckpoint = 0;
                     }
 
@@ -140,155 +165,143 @@ public sealed class SpeedStreamJob(SpeedStreamOptions options, KafkaOptions kafk
                 await enumerator.DisposeAsync().ConfigureAwait(false);
             }
 
-            await CheckpointAsync(source, checkpointPath, CancellationToken.None).ConfigureAwait(false);
+            await CheckpointAllAsync(force: true, CancellationToken.None).ConfigureAwait(false);
+            held = [.. _shards.Values];
+            }
+            finally
+            {
+                // Closing the consumer revokes its partitions: after the last checkpoint (or a failure) they
+                // only need dropping; a failed run leaves its shards to their checkpoints.
+                _stopping = true;
+            }
         }
 
-        var counters = _engine?.Counters ?? default;
-        return new(_read, _read - readAtStart, _undeserializable, _windowsClosed, _nextPart, counters, clock.Elapsed, checkpoint is not null);
+        if (_notHeld > 0)
+        {
+            LogNotHeld(_notHeld);
+        }
+
+        var counters = held.Aggregate(default(WindowCounters), (sum, s) => new(sum.Merged + s.Counters.Merged, sum.Duplicates + s.Counters.Duplicates,
+            sum.Late + s.Counters.Late, sum.Ignored + s.Counters.Ignored));
+        return new(_eventsThisRun, _windowsThisRun, _partsThisRun, _deadLettersThisRun, _lateThisRun, [.. held.Select(s => s.Id)],
+            held.Sum(s => s.EventsRead), held.Sum(s => s.Undeserializable), held.Sum(s => s.WindowsClosed), held.Sum(s => s.NextPart), counters, clock.Elapsed, _resumed);
     }
 
-    private void Resume(SpeedStreamCheckpoint? checkpoint)
+    /// <summary>The shards of these partition numbers are now ours: load their checkpoints.</summary>
+    public IReadOnlyList<LogPosition> OnAssigned(IReadOnlyList<LogPartition> partitions)
     {
-        if (checkpoint is not null)
+        var numbers = kafka.IsConfigured ? partitions.Select(p => ShardOf(p.Partition)).Distinct().Order().ToList() : [0];
+        _gate.Wait();
+        try
         {
-            foreach (var p in checkpoint.Positions)
+            var start = new List<LogPosition>();
+            foreach (var number in numbers)
             {
-                _positions[(p.Topic, p.Partition)] = p;
-            }
-
-            _nextPart = checkpoint.NextPart;
-            _interval = checkpoint.KlineInterval;
-            _read = checkpoint.EventsRead;
-            _undeserializable = checkpoint.Undeserializable;
-            _windowsClosed = checkpoint.WindowsClosed;
-            if (checkpoint.EngineState is { } state)
-            {
-                _engine = CandleWindowEngine.Restore(CandleWindowState.FromJson(state));
-            }
-        }
-
-        if (_engine is null && !options.Topics.Contains(Topics.Klines))
-        {
-            _interval = "1m";
-            _engine = CreateEngine(_interval);
-        }
-
-        // Parts at or after the checkpoint's next sequence are the output of a run that died before
-        // its checkpoint: their windows will be closed again, so they must go.
-        var closed = ClosedPath(dataDirectory);
-        if (Directory.Exists(closed))
-        {
-            foreach (var file in Directory.GetFiles(closed, "*part-*.parquet"))
-            {
-                var name = Path.GetFileNameWithoutExtension(file);
-                if (long.TryParse(name.AsSpan(name.IndexOf("part-", StringComparison.Ordinal) + "part-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) && sequence >= _nextPart)
+                if (!_shards.TryGetValue(number, out var shard))
                 {
-                    File.Delete(file);
+                    shard = StreamShard.Resume(number, options, _layout);
+                    _shards.Add(number, shard);
+                    _resumed |= shard.Resumed;
                 }
+
+                start.AddRange(shard.StartPositions);
             }
+
+            LogShardsAssigned(string.Join(",", numbers), string.Join(",", _shards.Keys));
+            return start;
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
-    private CandleWindowEngine CreateEngine(string interval) =>
-        new(new CandleWindowOptions { WindowLength = options.Window, AllowedLateness = options.Lateness, KlineInterval = interval });
+    /// <summary>The group takes these shards away: write their checkpoints (unless lost to another member already), then drop them.</summary>
+    public void OnRevoked(IReadOnlyList<LogPartition> partitions, bool lost)
+    {
+        var numbers = partitions.Select(p => ShardOf(p.Partition)).Distinct().Order().ToList();
+        _gate.Wait();
+        try
+        {
+            foreach (var number in numbers)
+            {
+                if (!_shards.TryGetValue(number, out var shard))
+                {
+                    continue;
+                }
+
+                if (!lost && !_stopping && _source is not null && shard.NeedsCheckpoint)
+                {
+                    // Inside the rebalance: the next holder may start as soon as this returns, so wait for the files.
+                    Count(shard.CheckpointAsync(_source, _outbox, DateTimeOffset.UtcNow, CancellationToken.None).GetAwaiter().GetResult());
+                }
+
+                _shards.Remove(number);
+            }
+
+            LogShardsRevoked(string.Join(",", numbers), lost, string.Join(",", _shards.Keys));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static int ShardOf(string partition) => int.Parse(partition, NumberStyles.None, CultureInfo.InvariantCulture);
 
     private void Feed(ConsumedMessage message)
     {
-        _read++;
-        MarketEvent marketEvent;
-        try
+        _eventsThisRun++;
+        var number = kafka.IsConfigured ? ShardOf(message.Position.Partition) : 0;
+        if (!_shards.TryGetValue(number, out var shard))
         {
-            marketEvent = EventSerializer.Deserialize(message.Topic, message.Value.Span);
-        }
-        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException)
-        {
-            _undeserializable++;
-            _positions[(message.Position.Topic, message.Position.Partition)] = message.Position;
+            // A message of a partition this member no longer holds: its new holder reads it.
+            _notHeld++;
             return;
         }
 
-        if (_engine is null)
-        {
-            if (marketEvent is not KlineEvent first)
-            {
-                // Events before the first kline wait for the interval; a checkpoint meanwhile keeps the positions before them.
-                _positionsBeforeWaiting ??= new(_positions);
-                _waiting.Add(marketEvent);
-                _positions[(message.Position.Topic, message.Position.Partition)] = message.Position;
-                return;
-            }
-
-            _interval = first.Interval;
-            _engine = CreateEngine(_interval);
-            foreach (var earlier in _waiting)
-            {
-                _engine.Add(earlier);
-            }
-
-            _waiting.Clear();
-            _positionsBeforeWaiting = null;
-        }
-
-        _engine.Add(marketEvent);
-        _positions[(message.Position.Topic, message.Position.Partition)] = message.Position;
+        var late = shard.Counters.Late;
+        shard.Feed(message);
+        _lateThisRun += shard.Counters.Late - late;
     }
 
-    private async Task CheckpointAsync(IEventSource source, string checkpointPath, CancellationToken cancellationToken)
+    private async Task CheckpointAllAsync(bool force, CancellationToken cancellationToken)
     {
-        var positions = (_positionsBeforeWaiting ?? _positions).Values
-            .OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition, StringComparer.Ordinal).ToList();
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            ["lambda.layer"] = "speed",
-            ["lambda.speed.mode"] = "stream",
-            ["lambda.speed.topics"] = string.Join(',', options.Topics),
-            ["lambda.speed.window"] = options.Window.ToString("c", CultureInfo.InvariantCulture),
-            ["lambda.speed.lateness"] = options.Lateness.ToString("c", CultureInfo.InvariantCulture),
-            ["lambda.speed.kline_interval"] = _interval ?? "",
-        };
-
-        // (1) The windows closed since the last checkpoint, one part.
-        var closed = _engine?.TakeClosed() ?? WindowEmission.Empty;
-        var candles = SpeedBatchJob.CombineCandles([.. closed.KlineCandles], [.. closed.TradeCandles]);
-        if (candles.Count > 0)
-        {
-            await AtomicFile.WriteAsync(PartPath(dataDirectory, _nextPart), SpeedBatchJob.ToParquet(candles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken)
-                .ConfigureAwait(false);
-            _windowsClosed += candles.Count;
+            var now = DateTimeOffset.UtcNow;
+            foreach (var shard in _shards.Values.Where(s => force || s.NeedsCheckpoint))
+            {
+                Count(await shard.CheckpointAsync(_source!, _outbox, now, cancellationToken).ConfigureAwait(false));
+            }
         }
-
-        if (closed.TickerStats.Count > 0)
+        finally
         {
-            await AtomicFile.WriteAsync(TickerPartPath(dataDirectory, _nextPart), SpeedBatchJob.ToParquet(closed.TickerStats, TickerDayStatsMap.Instance, metadata), cancellationToken)
-                .ConfigureAwait(false);
-            _windowsClosed += closed.TickerStats.Count;
-        }
-
-        if (candles.Count > 0 || closed.TickerStats.Count > 0)
-        {
-            _nextPart++;
-        }
-
-        // (2) The live view of the open windows.
-        var live = _engine?.LiveView() ?? WindowEmission.Empty;
-        var liveCandles = SpeedBatchJob.CombineCandles([.. live.KlineCandles], [.. live.TradeCandles]);
-        await AtomicFile.WriteAsync(Path.Combine(SpeedBatchJob.ViewDirectory(dataDirectory), LiveFile),
-            SpeedBatchJob.ToParquet(liveCandles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken).ConfigureAwait(false);
-        if (options.Topics.Contains(Topics.Prices))
-        {
-            await AtomicFile.WriteAsync(Path.Combine(SpeedBatchJob.ViewDirectory(dataDirectory), LiveTickersFile),
-                SpeedBatchJob.ToParquet(live.TickerStats, TickerDayStatsMap.Instance, metadata), cancellationToken).ConfigureAwait(false);
-        }
-
-        // (3) The checkpoint: after it, the parts above are committed output.
-        var checkpoint = new SpeedStreamCheckpoint(SpeedStreamCheckpoint.CurrentVersion, options.Group, options.Topics, positions, _nextPart, _interval,
-            _engine?.Snapshot().ToJson(), _read, _undeserializable, _windowsClosed);
-        await checkpoint.SaveAsync(checkpointPath, cancellationToken).ConfigureAwait(false);
-
-        // (4) Only now tell the source (informational: restarts start from the checkpoint file).
-        if (positions.Count > 0)
-        {
-            await source.CommitAsync(positions, cancellationToken).ConfigureAwait(false);
+            _gate.Release();
         }
     }
+
+    private void Count(CheckpointWritten written)
+    {
+        _windowsThisRun += written.Windows;
+        _partsThisRun += written.Parts;
+        _deadLettersThisRun += written.DeadLetters;
+        if (written.CommitError is { } error)
+        {
+            LogCommitRefused(error);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The group refused the commit of a checkpoint's positions ({Error}); the checkpoint file is written and is what a restart reads")]
+    private partial void LogCommitRefused(string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shards assigned: {Assigned}; held now: {Held}")]
+    private partial void LogShardsAssigned(string assigned, string held);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shards revoked (lost: {Lost}): {Revoked}; held now: {Held}")]
+    private partial void LogShardsRevoked(string revoked, bool lost, string held);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} message(s) of partitions this member does not hold were skipped; their holder reads them")]
+    private partial void LogNotHeld(long count);
 }

@@ -4,6 +4,7 @@ using Lambda.Core.CommandLine;
 using Lambda.Core.Configuration;
 using Lambda.Core.Parquet;
 using Lambda.Core.Transport;
+using Lambda.SpeedLayer.DeadLetters;
 
 namespace Lambda.SpeedLayer.Stream;
 
@@ -21,7 +22,9 @@ internal static class StreamCommand
             parseResult.GetRequiredValue<TimeSpan>("--lateness"),
             parseResult.GetRequiredValue<string>("--group"),
             parseResult.GetRequiredValue<TimeSpan>("--refresh"),
-            parseResult.GetRequiredValue<int>("--checkpoint-every"));
+            parseResult.GetRequiredValue<int>("--checkpoint-every"),
+            parseResult.GetValue<string?>("--interval"),
+            parseResult.GetValue<bool>("--dead-letter-late"));
         if (options.Topics.Count == 0)
         {
             await error.WriteLineAsync("--topics: name at least one topic").ConfigureAwait(false);
@@ -29,12 +32,17 @@ internal static class StreamCommand
         }
 
         using var loggers = LambdaLogging.Create(configuration);
+        var job = new SpeedStreamJob(options, kafka, dataDirectory, loggers);
+        var deadLetters = options.DeadLetterLate
+            ? "late events → " + DeadLetterOutbox.Describe(kafka, dataDirectory, "stream-" + options.Group)
+            : "late events counted, not dead-lettered";
         await output.WriteLineAsync($"Streaming {string.Join(", ", options.Topics)} from the {EventLog.Describe(kafka, dataDirectory)} (group {options.Group}); "
-            + $"closed windows → {SpeedStreamJob.ClosedPath(dataDirectory)}, checkpoint → {SpeedStreamCheckpoint.PathOf(dataDirectory, options.Group)}. Ctrl+C stops.").ConfigureAwait(false);
+            + $"closed windows → {job.Layout.ClosedDirectory}, live view → {job.Layout.LiveDirectory}, checkpoints → {job.Layout.CheckpointDirectory}; {deadLetters}. Ctrl+C stops.")
+            .ConfigureAwait(false);
         SpeedStreamResult result;
         try
         {
-            result = await new SpeedStreamJob(options, kafka, dataDirectory, loggers).RunAsync(cancellationToken).ConfigureAwait(false);
+            result = await job.RunAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException or ParquetException or Confluent.Kafka.KafkaException)
         {
@@ -45,9 +53,16 @@ internal static class StreamCommand
         var rate = result.Elapsed.TotalSeconds > 0 ? result.EventsThisRun / result.Elapsed.TotalSeconds : 0;
         var c = result.Counters;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"events read      {result.EventsThisRun} this run in {result.Elapsed.TotalSeconds:F2} s ({rate:F0} events/s), {result.EventsRead} since the first checkpoint{(result.Resumed ? " (resumed)" : "")}")).ConfigureAwait(false);
+            $"events read      {result.EventsThisRun} this run in {result.Elapsed.TotalSeconds:F2} s ({rate:F0} events/s), {result.EventsRead} since the first checkpoint{(result.Resumed ? " (resumed)" : "")}"))
+            .ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"windows closed   {result.WindowsClosed} in {result.NextPart} part(s); merged {c.Merged}, late {c.Late}, duplicates {c.Duplicates}, ignored {c.Ignored}, undeserializable {result.Undeserializable}")).ConfigureAwait(false);
+            $"this run         {result.WindowsThisRun} window(s) closed in {result.PartsThisRun} part(s), {result.LateThisRun} late, {result.DeadLettersThisRun} dead-lettered"))
+            .ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"windows closed   {result.WindowsClosed} in {result.Parts} part(s); merged {c.Merged}, late {c.Late}, duplicates {c.Duplicates}, ignored {c.Ignored}, undeserializable {result.Undeserializable}"))
+            .ConfigureAwait(false);
+        await output.WriteLineAsync($"shards held      {(result.ShardsHeld.Count == 0 ? "none" : string.Join(", ", result.ShardsHeld))} (totals above are theirs, since their first checkpoint)")
+            .ConfigureAwait(false);
         return 0;
     }
 }

@@ -97,7 +97,7 @@ public sealed class KafkaTransportTests : IDisposable
             clock.Elapsed.Should().BeLessThan(Timeout, output.ToString());
             run.IsCompleted.Should().BeFalse(output.ToString());
             await Task.Delay(100);
-            candles = !Directory.Exists(parts) ? [] : Directory.GetFiles(parts, "part-*.parquet").Order()
+            candles = !Directory.Exists(parts) ? [] : Directory.GetFiles(parts, "part-*.parquet", SearchOption.AllDirectories).Order()
                 .SelectMany(path =>
                 {
                     using var reader = ParquetFileReader.Open(path);
@@ -108,6 +108,7 @@ public sealed class KafkaTransportTests : IDisposable
         await stop.CancelAsync();
         (await run.WaitAsync(Timeout)).Should().Be(0, output.ToString());
         ShouldMatchTheDailyKlines(candles);
-        File.Exists(Path.Combine(_dataDir, "checkpoints", "speed-layer-speed-layer.json")).Should().BeTrue();
+        Directory.GetFiles(Path.Combine(_dataDir, "checkpoints", "speed-layer-speed-layer"), "shard-*.json").Select(Path.GetFileName).Order()
+            .Should().Equal(["shard-0.json", "shard-1.json", "shard-2.json"], "one shard per partition number, each checkpointed at Ctrl+C");
     }
 }

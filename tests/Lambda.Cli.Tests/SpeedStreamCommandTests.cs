@@ -43,29 +43,9 @@ public sealed class SpeedStreamCommandTests : IDisposable
         return dataDir;
     }
 
-    private static List<DailyCandle> ReadParts(string dataDir)
-    {
-        var closed = Path.Combine(dataDir, "views", "speed", "closed");
-        if (!Directory.Exists(closed))
-        {
-            return [];
-        }
+    private static List<DailyCandle> ReadParts(string dataDir) => SpeedViews.Parts(dataDir);
 
-        var rows = new List<DailyCandle>();
-        foreach (var part in Directory.GetFiles(closed, "part-*.parquet").Order(StringComparer.Ordinal))
-        {
-            using var reader = ParquetFileReader.Open(part);
-            rows.AddRange(reader.Read(DailyCandleMap.Instance));
-        }
-
-        return rows;
-    }
-
-    private static List<DailyCandle> ReadLive(string dataDir)
-    {
-        using var reader = ParquetFileReader.Open(Path.Combine(dataDir, "views", "speed", "live.parquet"));
-        return [.. reader.Read(DailyCandleMap.Instance)];
-    }
+    private static List<DailyCandle> ReadLive(string dataDir) => SpeedViews.Live(dataDir).Rows;
 
     private static async Task WaitForPartsAsync(string dataDir, Func<bool>? failed = null)
     {
@@ -117,10 +97,15 @@ public sealed class SpeedStreamCommandTests : IDisposable
             candle.QuoteVolume.Should().BeApproximately(D(7), D(7) * 1e-9, "quote volume of {0}", candle.Day);
         }
 
-        var live = ReadLive(dataDir);
+        var (live, liveMetadata) = SpeedViews.Live(dataDir);
         live.Should().ContainSingle().Which.Day.Should().Be(Days.Value.Keys.Last());
         live[0].Complete.Should().BeFalse();
-        File.Exists(Path.Combine(dataDir, "checkpoints", "speed-layer-test.json")).Should().BeTrue();
+        liveMetadata["lambda.speed.lineage"].Should().StartWith("stream:test:shard-0:live@");
+        File.Exists(Path.Combine(dataDir, "checkpoints", "speed-layer-test", "shard-0.json")).Should().BeTrue();
+        var partFiles = SpeedViews.PartFiles(dataDir);
+        partFiles.Select(p => p.Name).Should().Equal(Enumerable.Range(0, CompleteDays.Count).Select(i => Path.Combine("shard-0", $"part-{i:D8}.parquet")),
+            "the embedded log is shard 0, and each day closes on its own, so each closing is one part");
+        SpeedViews.Metadata(dataDir, partFiles[1].Name)["lambda.speed.lineage"].Should().Be("stream:test:shard-0:part-00000001");
     }
 
     [Fact]
@@ -154,9 +139,9 @@ public sealed class SpeedStreamCommandTests : IDisposable
         exitCode.Should().Be(0, output.ToString());
         output.ToString().Should().Contain("events read      0 this run").And.Contain("windows closed   0 in 0 part(s)");
         ReadLive(dataDir).Should().BeEmpty();
-        using var tickers = ParquetFileReader.Open(Path.Combine(dataDir, "views", "speed", "live_ticker_stats.parquet"));
+        using var tickers = ParquetFileReader.Open(Path.Combine(dataDir, "views", "speed", "live", "ticker-shard-0.parquet"));
         tickers.RowCount.Should().Be(0);
-        File.Exists(Path.Combine(dataDir, "checkpoints", "speed-layer-test.json")).Should().BeTrue();
+        File.Exists(Path.Combine(dataDir, "checkpoints", "speed-layer-test", "shard-0.json")).Should().BeTrue();
         ReadParts(dataDir).Should().BeEmpty();
     }
 
@@ -164,11 +149,11 @@ public sealed class SpeedStreamCommandTests : IDisposable
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public async Task Killing_the_process_at_random_moments_and_restarting_gives_the_parts_of_an_uninterrupted_run(int seed)
+    public async Task Killing_the_process_at_random_moments_and_restarting_gives_the_part_files_of_an_uninterrupted_run_byte_for_byte(int seed)
     {
         var reference = await ReplayedDataDirAsync();
         await StreamUntilDoneAsync(reference);
-        var expected = ReadParts(reference);
+        var expected = SpeedViews.PartFiles(reference);
         var dataDir = await ReplayedDataDirAsync();
         var random = new Random(seed);
 
@@ -176,8 +161,15 @@ public sealed class SpeedStreamCommandTests : IDisposable
         for (var attempt = 0; ; attempt++)
         {
             attempt.Should().BeLessThan(40, "the restarted stream should finish");
-            using var process = StartExecutable(dataDir);
-            var done = false;
+            using var process = SpeedLayerProcess.Start(["--data-dir", dataDir, .. StreamOptions]);
+            // Count the random moment from when the process runs its job, so that a slow start on a busy machine still makes progress.
+            var started = Stopwatch.StartNew();
+            while (!process.Output.Contains("Streaming", StringComparison.Ordinal) && !process.HasExited)
+            {
+                started.Elapsed.Should().BeLessThan(Timeout);
+                await Task.Delay(20);
+            }
+
             var until = Stopwatch.StartNew();
             var budget = TimeSpan.FromMilliseconds(random.Next(200, 1500));
             while (until.Elapsed < budget && !process.HasExited)
@@ -185,10 +177,9 @@ public sealed class SpeedStreamCommandTests : IDisposable
                 await Task.Delay(20);
             }
 
-            done = ReadParts(dataDir).Count >= expected.Count;
-            process.HasExited.Should().BeFalse("stream runs until it is stopped");
-            process.Kill(); // SIGKILL
-            await process.WaitForExitAsync().WaitAsync(Timeout);
+            var done = SpeedViews.PartFiles(dataDir).Count >= expected.Count;
+            process.HasExited.Should().BeFalse("stream runs until it is stopped: " + process.Output);
+            await process.KillAsync(); // SIGKILL
             kills++;
             if (done)
             {
@@ -196,29 +187,29 @@ public sealed class SpeedStreamCommandTests : IDisposable
             }
         }
 
-        var parts = ReadParts(dataDir);
-        parts.Should().Equal(expected, "after {0} SIGKILLs and restarts the parts hold the same candles, none twice, none missing", kills);
-        parts.Select(c => c.Day).Should().OnlyHaveUniqueItems();
-    }
-
-    private static Process StartExecutable(string dataDir)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        // A part written after the last checkpoint is still there (its restart would delete and rewrite it
+        // identically); its bytes are those of the uninterrupted run all the same.
+        var parts = SpeedViews.PartFiles(dataDir);
+        parts.Select(p => p.Name).Should().Equal(expected.Select(p => p.Name), "after {0} SIGKILLs and restarts", kills);
+        for (var i = 0; i < parts.Count; i++)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "speed-layer.dll"), "--data-dir", dataDir, .. StreamOptions])
-        {
-            start.ArgumentList.Add(argument);
+            parts[i].Bytes.Should().Equal(expected[i].Bytes, "{0} is byte for byte the uninterrupted run's", parts[i].Name);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("speed-layer did not start");
-        process.OutputDataReceived += static (_, _) => { };
-        process.ErrorDataReceived += static (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        ReadParts(dataDir).Select(c => c.Day).Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public async Task A_checkpoint_of_the_layout_before_shards_is_refused_with_what_to_do()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("lambda-speed-stream-").FullName;
+        _directories.Add(dataDir);
+        Directory.CreateDirectory(Path.Combine(dataDir, "checkpoints"));
+        await File.WriteAllTextAsync(Path.Combine(dataDir, "checkpoints", "speed-layer-test.json"), "{\"version\": 1}");
+
+        var run = await CommandRun.InvokeAsync(SpeedLayerCommand.Build(), ["--data-dir", dataDir, .. StreamOptions]);
+
+        run.ExitCode.Should().Be(1);
+        run.Error.Should().Contain("speed-layer-test.json").And.Contain("before its state was sharded").And.Contain("another --group");
     }
 }

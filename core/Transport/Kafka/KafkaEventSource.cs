@@ -17,6 +17,22 @@ public sealed record KafkaSourceOptions(string GroupId, IReadOnlyList<string> To
     /// other partitions start at the committed offset.
     /// </summary>
     public IReadOnlyList<LogPosition>? StartPositions { get; init; }
+
+    /// <summary>
+    /// Told when the group assigns or revokes partitions (continuous reading only). Its start
+    /// positions replace <see cref="StartPositions"/>, and a partition it gives no position starts
+    /// at the beginning of the log, not at the group's committed offset: the listener's own
+    /// checkpoint is the source of truth.
+    /// </summary>
+    public IPartitionAssignmentListener? Assignment { get; init; }
+
+    /// <summary>
+    /// The caller keeps state per partition number across the topics (a key lands on the same
+    /// partition number in every topic only when the topics have the same partition count). Then the
+    /// topics must have equal partition counts (checked before subscribing) and every member must get
+    /// the same partition numbers of every topic (range assignment by default; checked at each assignment).
+    /// </summary>
+    public bool CoPartitioned { get; init; }
 }
 
 /// <summary>
@@ -39,15 +55,38 @@ public sealed partial class KafkaEventSource : IEventSource
         _options = options;
         _source = source;
         _logger = logger;
-        _consumer = new ConsumerBuilder<string?, byte[]>(KafkaClientSettings.ForConsumer(options, source.GroupId))
+        var settings = KafkaClientSettings.ForConsumer(options, source.GroupId);
+        if (source.CoPartitioned)
+        {
+            // The range assignor gives each member the same partition numbers of every topic when the
+            // counts are equal; a user's own choice still wins and is checked at each assignment.
+            settings.TryAdd("partition.assignment.strategy", "range");
+        }
+
+        _consumer = new ConsumerBuilder<string?, byte[]>(settings)
             .SetErrorHandler((_, error) => LogClientError(error.Code, error.Reason))
             .SetLogHandler((_, message) => LogLibrdkafka(message.Facility, message.Message))
             .SetPartitionsAssignedHandler((_, partitions) =>
             {
                 LogAssigned(string.Join(", ", partitions));
-                return partitions.Select(p => new TopicPartitionOffset(p, StartOf(p)));
+                if (_source.CoPartitioned)
+                {
+                    CheckCoPartitioned(partitions);
+                }
+
+                var start = _source.Assignment?.OnAssigned([.. partitions.Select(Logical)]);
+                return partitions.Select(p => new TopicPartitionOffset(p, StartOf(p, start)));
             })
-            .SetPartitionsRevokedHandler((_, partitions) => LogRevoked(string.Join(", ", partitions)))
+            .SetPartitionsRevokedHandler((_, partitions) =>
+            {
+                LogRevoked(string.Join(", ", partitions));
+                _source.Assignment?.OnRevoked([.. partitions.Select(p => Logical(p.TopicPartition))], lost: false);
+            })
+            .SetPartitionsLostHandler((_, partitions) =>
+            {
+                LogLost(string.Join(", ", partitions));
+                _source.Assignment?.OnRevoked([.. partitions.Select(p => Logical(p.TopicPartition))], lost: true);
+            })
             .Build();
     }
 
@@ -58,6 +97,11 @@ public sealed partial class KafkaEventSource : IEventSource
         var remaining = _source.StopAtEnd ? AssignAllUpToEnd() : null;
         if (remaining is null)
         {
+            if (_source.CoPartitioned)
+            {
+                CheckPartitionCounts();
+            }
+
             _consumer.Subscribe(_source.Topics.Select(_options.PhysicalTopic));
         }
 
@@ -121,13 +165,56 @@ public sealed partial class KafkaEventSource : IEventSource
         return ValueTask.CompletedTask;
     }
 
-    private Offset StartOf(TopicPartition partition)
+    private LogPartition Logical(TopicPartition partition) =>
+        new(_options.LogicalTopic(partition.Topic), partition.Partition.Value.ToString(CultureInfo.InvariantCulture));
+
+    private Offset StartOf(TopicPartition partition, IReadOnlyList<LogPosition>? listenerStart)
     {
-        var logical = _options.LogicalTopic(partition.Topic);
-        var id = partition.Partition.Value.ToString(CultureInfo.InvariantCulture);
-        return _source.StartPositions?.Where(p => p.Topic == logical && p.Partition == id).Select(p => (long?)p.Next).Max() is { } next
-            ? new Offset(next)
-            : Offset.Unset;
+        var (logical, id) = Logical(partition);
+        var positions = listenerStart ?? _source.StartPositions;
+        if (positions?.Where(p => p.Topic == logical && p.Partition == id).Select(p => (long?)p.Next).Max() is { } next)
+        {
+            return new Offset(next);
+        }
+
+        return _source.Assignment is not null ? Offset.Beginning : Offset.Unset;
+    }
+
+    /// <summary>Refuses topics whose partition counts differ: their keys would hash to different partition numbers.</summary>
+    private void CheckPartitionCounts()
+    {
+        using var admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
+        var counts = new List<(string Topic, int Partitions)>();
+        foreach (var topic in _source.Topics)
+        {
+            var physical = _options.PhysicalTopic(topic);
+            var metadata = admin.GetMetadata(physical, MetadataTimeout).Topics.Single(t => t.Topic == physical);
+            if (!metadata.Error.IsError)
+            {
+                counts.Add((topic, metadata.Partitions.Count));
+            }
+        }
+
+        if (counts.Select(c => c.Partitions).Distinct().Count() > 1)
+        {
+            throw new InvalidOperationException(
+                $"The topics have different partition counts ({string.Join(", ", counts.Select(c => $"{c.Topic}: {c.Partitions}"))}). "
+                + "State is kept per partition number, and a symbol's key lands on the same partition number in every topic only when the counts are equal: "
+                + "give the topics the same number of partitions, or read them with separate groups.");
+        }
+    }
+
+    /// <summary>Refuses an assignment that gives this member a partition number of one topic but not of another topic it reads.</summary>
+    private void CheckCoPartitioned(List<TopicPartition> partitions)
+    {
+        var topics = partitions.Select(p => p.Topic).Distinct(StringComparer.Ordinal).ToList();
+        var byNumber = partitions.GroupBy(p => p.Partition.Value).Where(g => g.Count() != topics.Count).Select(g => g.Key).Order().ToList();
+        if (byNumber.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The group assigned partition(s) {string.Join(", ", byNumber)} of some topics but not of all of {string.Join(", ", topics)} ({string.Join(", ", partitions)}). "
+                + "State is kept per partition number across the topics: use the range assignor (partition.assignment.strategy=range, the default here) and equal partition counts.");
+        }
     }
 
     /// <summary>Assigns every partition of the topics and returns the end offset of each non-empty one.</summary>
@@ -183,6 +270,9 @@ public sealed partial class KafkaEventSource : IEventSource
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partitions revoked: {Partitions}")]
     private partial void LogRevoked(string partitions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partitions lost (the group gave them to another member): {Partitions}")]
+    private partial void LogLost(string partitions);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic} has nothing to read: {Reason}")]
     private partial void LogTopicMissing(string topic, string reason);

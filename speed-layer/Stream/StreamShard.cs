@@ -1,0 +1,300 @@
+using System.Globalization;
+using System.Text.Json;
+using Lambda.Core.Contracts;
+using Lambda.Core.Transport;
+using Lambda.Core.Views;
+using Lambda.Core.Windows;
+using Lambda.SpeedLayer.Batch;
+using Lambda.SpeedLayer.DeadLetters;
+using Lambda.Core.Storage;
+
+namespace Lambda.SpeedLayer.Stream;
+
+/// <summary>
+/// The state of one shard of <c>speed-layer stream</c> (the partitions with one partition number, one
+/// per topic): its engine, the positions fed into it, the windows it closed and the late events it
+/// refused since its last checkpoint, and how to write them out. A shard's output depends only on the
+/// events of its partitions in log order, so whichever member of the group holds it, and however often
+/// it is moved or restarted, it writes the same parts.
+/// </summary>
+internal sealed class StreamShard
+{
+    private readonly SpeedStreamOptions _options;
+    private readonly SpeedStreamLayout _layout;
+    private readonly Dictionary<(string Topic, string Partition), LogPosition> _positions = [];
+    private readonly List<(MarketEvent Event, byte[] Raw)> _waiting = [];
+    private readonly List<WindowEmission> _closings = [];
+    private readonly List<DeadLetter> _deadLetters = [];
+    private Dictionary<(string Topic, string Partition), LogPosition>? _positionsBeforeWaiting;
+    private CandleWindowEngine? _engine;
+    private string? _interval;
+    private long _deliveredSinceCheckpoint;
+    private bool _dirty;
+    private bool _saved;
+
+    private StreamShard(int id, SpeedStreamOptions options, SpeedStreamLayout layout)
+    {
+        Id = id;
+        _options = options;
+        _layout = layout;
+    }
+
+    public int Id { get; }
+
+    public long NextPart { get; private set; }
+
+    public long EventsRead { get; private set; }
+
+    public long Undeserializable { get; private set; }
+
+    public long WindowsClosed { get; private set; }
+
+    public long DeadLetters { get; private set; }
+
+    public bool Resumed { get; private init; }
+
+    public WindowCounters Counters => _engine?.Counters ?? default;
+
+    /// <summary>Where reading resumes: the positions of the last checkpoint.</summary>
+    public IReadOnlyList<LogPosition> StartPositions { get; private init; } = [];
+
+    /// <summary>
+    /// Loads the shard's checkpoint (none: a fresh shard that reads from the beginning) and deletes what
+    /// a holder that died before its next checkpoint wrote after it: parts at or after its next sequence,
+    /// whose windows will be closed again, and temporary files.
+    /// </summary>
+    public static StreamShard Resume(int id, SpeedStreamOptions options, SpeedStreamLayout layout)
+    {
+        var checkpoint = SpeedStreamCheckpoint.Load(layout.CheckpointPath(id));
+        if (checkpoint is not null && (checkpoint.Shard != id || checkpoint.Group != layout.Group))
+        {
+            throw new InvalidDataException($"Checkpoint file {layout.CheckpointPath(id)} belongs to group {checkpoint.Group} shard {checkpoint.Shard}, not {layout.Group} shard {id}");
+        }
+
+        var shard = new StreamShard(id, options, layout) { Resumed = checkpoint is not null, StartPositions = checkpoint?.Positions ?? [] };
+        if (checkpoint is not null)
+        {
+            foreach (var p in checkpoint.Positions)
+            {
+                shard._positions[(p.Topic, p.Partition)] = p;
+            }
+
+            shard.NextPart = checkpoint.NextPart;
+            shard._interval = checkpoint.KlineInterval;
+            shard.EventsRead = checkpoint.EventsRead;
+            shard.Undeserializable = checkpoint.Undeserializable;
+            shard.WindowsClosed = checkpoint.WindowsClosed;
+            shard.DeadLetters = checkpoint.DeadLetters;
+            shard._saved = true;
+            if (checkpoint.EngineState is { } state)
+            {
+                shard._engine = CandleWindowEngine.Restore(CandleWindowState.FromJson(state));
+            }
+        }
+
+        if (shard._engine is null && (options.KlineInterval is not null || !options.Topics.Contains(Topics.Klines)))
+        {
+            shard._interval = options.KlineInterval ?? "1m";
+            shard._engine = shard.CreateEngine(shard._interval);
+        }
+
+        shard.DeleteUncheckpointedOutput();
+        return shard;
+    }
+
+    /// <summary>Feeds one message of this shard's partitions into the engine.</summary>
+    public void Feed(ConsumedMessage message)
+    {
+        EventsRead++;
+        _dirty = true;
+        MarketEvent marketEvent;
+        try
+        {
+            marketEvent = EventSerializer.Deserialize(message.Topic, message.Value.Span);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException)
+        {
+            Undeserializable++;
+            _positions[(message.Position.Topic, message.Position.Partition)] = message.Position;
+            return;
+        }
+
+        if (_engine is null)
+        {
+            if (marketEvent is not KlineEvent first)
+            {
+                // Events before the first kline wait for the interval; a checkpoint meanwhile keeps the positions before them.
+                _positionsBeforeWaiting ??= new(_positions);
+                _waiting.Add((marketEvent, message.Value.ToArray()));
+                _positions[(message.Position.Topic, message.Position.Partition)] = message.Position;
+                return;
+            }
+
+            _interval = first.Interval;
+            _engine = CreateEngine(_interval);
+            foreach (var (earlier, raw) in _waiting)
+            {
+                Add(_engine, earlier, raw);
+            }
+
+            _waiting.Clear();
+            _positionsBeforeWaiting = null;
+        }
+
+        Add(_engine, marketEvent, message.Value.Span);
+        _positions[(message.Position.Topic, message.Position.Partition)] = message.Position;
+    }
+
+    /// <summary>Something happened since the last checkpoint, or there never was one.</summary>
+    public bool NeedsCheckpoint => _dirty || !_saved;
+
+    /// <summary>
+    /// (1) One part per closing of windows since the last checkpoint, (2) the live view of the open
+    /// windows, (3) the late events' dead letters, delivered and flushed, (4) the checkpoint file, every
+    /// file atomically, and only then (5) the positions committed to the source.
+    /// </summary>
+    public async Task<CheckpointWritten> CheckpointAsync(IEventSource source, DeadLetterOutbox? outbox, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["lambda.layer"] = "speed",
+            ["lambda.speed.mode"] = "stream",
+            ["lambda.speed.topics"] = string.Join(',', _options.Topics),
+            ["lambda.speed.window"] = _options.Window.ToString("c", CultureInfo.InvariantCulture),
+            ["lambda.speed.lateness"] = _options.Lateness.ToString("c", CultureInfo.InvariantCulture),
+            ["lambda.speed.kline_interval"] = _interval ?? "",
+        };
+
+        // (1) Each closing is one part: its content depends on the events alone, not on when checkpoints happen.
+        // Nothing in memory changes before the checkpoint file is written, so a checkpoint interrupted
+        // half-way (Ctrl+C, a failed delivery) is redone whole, over the same part files.
+        var windows = 0L;
+        var sequence = NextPart;
+        foreach (var closing in _closings)
+        {
+            metadata[SpeedViewMetadata.Lineage] = _layout.PartLineage(Id, sequence);
+            var candles = SpeedBatchJob.CombineCandles([.. closing.KlineCandles], [.. closing.TradeCandles]);
+            if (candles.Count > 0)
+            {
+                await AtomicFile.WriteAsync(_layout.PartPath(Id, sequence), SpeedBatchJob.ToParquet(candles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+
+            if (closing.TickerStats.Count > 0)
+            {
+                await AtomicFile.WriteAsync(_layout.TickerPartPath(Id, sequence), SpeedBatchJob.ToParquet(closing.TickerStats, TickerDayStatsMap.Instance, metadata), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+
+            windows += candles.Count + closing.TickerStats.Count;
+            sequence++;
+        }
+
+        // (2) The live view of the open windows.
+        metadata[SpeedViewMetadata.Lineage] = _layout.LiveLineage(Id, now);
+        var live = _engine?.LiveView() ?? WindowEmission.Empty;
+        var liveCandles = SpeedBatchJob.CombineCandles([.. live.KlineCandles], [.. live.TradeCandles]);
+        await AtomicFile.WriteAsync(_layout.LivePath(Id), SpeedBatchJob.ToParquet(liveCandles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken)
+            .ConfigureAwait(false);
+        if (_options.Topics.Contains(Topics.Prices))
+        {
+            await AtomicFile.WriteAsync(_layout.LiveTickersPath(Id), SpeedBatchJob.ToParquet(live.TickerStats, TickerDayStatsMap.Instance, metadata), cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        // (3) Dead letters before the checkpoint: a crash before it sends them again, never loses them. Once
+        // delivered they leave the queue, so a checkpoint redone by this process does not send them twice.
+        if (outbox is not null)
+        {
+            await outbox.DeliverAsync(_deadLetters, cancellationToken).ConfigureAwait(false);
+        }
+
+        _deliveredSinceCheckpoint += _deadLetters.Count;
+        _deadLetters.Clear();
+        var deadLetters = _deliveredSinceCheckpoint;
+
+        // (4) The checkpoint: after it, the parts above are committed output.
+        var parts = sequence - NextPart;
+        var positions = (_positionsBeforeWaiting ?? _positions).Values
+            .OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition, StringComparer.Ordinal).ToList();
+        var checkpoint = new SpeedStreamCheckpoint(SpeedStreamCheckpoint.CurrentVersion, _layout.Group, Id, _options.Topics, positions, sequence, _interval,
+            _engine?.Snapshot().ToJson(), EventsRead, Undeserializable, WindowsClosed + windows, DeadLetters + deadLetters);
+        await checkpoint.SaveAsync(_layout.CheckpointPath(Id), cancellationToken).ConfigureAwait(false);
+        NextPart = sequence;
+        WindowsClosed += windows;
+        DeadLetters += deadLetters;
+        _deliveredSinceCheckpoint = 0;
+        _closings.Clear();
+        _dirty = false;
+        _saved = true;
+
+        // (5) Only now tell the source. Informational (restarts start from the checkpoint file), so a
+        // commit the group refuses, e.g. while it rebalances, is reported, not fatal.
+        string? commitError = null;
+        if (positions.Count > 0)
+        {
+            try
+            {
+                await source.CommitAsync(positions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Confluent.Kafka.KafkaException e)
+            {
+                commitError = e.Message;
+            }
+        }
+
+        return new(windows, parts, deadLetters, commitError);
+    }
+
+    private CandleWindowEngine CreateEngine(string interval) =>
+        new(new CandleWindowOptions { WindowLength = _options.Window, AllowedLateness = _options.Lateness, KlineInterval = interval });
+
+    private void Add(CandleWindowEngine engine, MarketEvent marketEvent, ReadOnlySpan<byte> raw)
+    {
+        var result = engine.Add(marketEvent);
+        if (result.Status == WindowEventStatus.Late && _options.DeadLetterLate)
+        {
+            _deadLetters.Add(LateEvents.ToDeadLetter(marketEvent, result.Reason ?? "late", raw, _options.Lateness, engine.MaxEventTime ?? default));
+        }
+
+        var closed = engine.TakeClosed();
+        if (!closed.IsEmpty)
+        {
+            _closings.Add(closed);
+        }
+    }
+
+    private void DeleteUncheckpointedOutput()
+    {
+        var closed = _layout.ShardClosedDirectory(Id);
+        if (Directory.Exists(closed))
+        {
+            foreach (var file in Directory.GetFiles(closed))
+            {
+                var name = Path.GetFileName(file);
+                if ((name.EndsWith(".parquet", StringComparison.Ordinal) && SpeedStreamLayout.SequenceOf(file) >= NextPart)
+                    || (name.StartsWith('.') && name.EndsWith(".tmp", StringComparison.Ordinal)))
+                {
+                    File.Delete(file);
+                }
+            }
+        }
+
+        // Temporary files of this shard's live view and checkpoint left by a kill mid-write.
+        foreach (var target in (string[])[_layout.LivePath(Id), _layout.LiveTickersPath(Id), _layout.CheckpointPath(Id)])
+        {
+            var directory = Path.GetDirectoryName(target)!;
+            if (Directory.Exists(directory))
+            {
+                foreach (var file in Directory.GetFiles(directory, $".{Path.GetFileName(target)}.*.tmp"))
+                {
+                    File.Delete(file);
+                }
+            }
+        }
+    }
+}
+
+/// <summary>What one shard checkpoint wrote.</summary>
+/// <param name="CommitError">Why the source refused the commit of the positions, if it did.</param>
+internal readonly record struct CheckpointWritten(long Windows, long Parts, long DeadLetters, string? CommitError);
