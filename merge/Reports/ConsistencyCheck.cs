@@ -1,3 +1,4 @@
+using System.Globalization;
 using Lambda.Core.Views;
 using Lambda.Merge.Serving;
 
@@ -30,8 +31,11 @@ public sealed record ConsistencyResult(
     public string Verdict => Compared == 0
         ? "no shared complete days to compare"
         : Agrees
-            ? $"speed and batch agree on all {Compared} shared complete day(s) within a relative {Tolerance:G3}"
-            : $"speed and batch DISAGREE on {DaysBeyondTolerance} of {Compared} shared complete day(s) beyond a relative {Tolerance:G3}";
+            ? $"speed and batch agree on all {Compared} shared complete day(s) within a relative {ToleranceText}"
+            : $"speed and batch DISAGREE on {DaysBeyondTolerance} of {Compared} shared complete day(s) beyond a relative {ToleranceText}";
+
+    /// <summary>The tolerance as people write it: 1e-9, 0.001.</summary>
+    public string ToleranceText => Tolerance is >= 1e-3 or 0 ? Tolerance.ToString("0.######", CultureInfo.InvariantCulture) : Tolerance.ToString("0.##e+0", CultureInfo.InvariantCulture).Replace("e+", "e", StringComparison.Ordinal);
 }
 
 /// <summary>

@@ -72,7 +72,7 @@ public static class ConsistencyReport
         text.AppendLine("# Consistency of the speed and batch layers").AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"**{result.Verdict}.**").AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Days both layers have: {result.SharedDays}; compared (both complete): {result.Compared}; not compared (one side incomplete): {result.NotCompared}. Tolerance: relative difference ≤ {result.Tolerance:G3}.");
+            $"Days both layers have: {result.SharedDays}; compared (both complete): {result.Compared}; not compared (one side incomplete): {result.NotCompared}. Tolerance: relative difference ≤ {result.ToleranceText}.");
         text.AppendLine().AppendLine("| field | max abs diff | max rel diff | largest on |").AppendLine("|---|---:|---:|---|");
         foreach (var f in result.Fields)
         {

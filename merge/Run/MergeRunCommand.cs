@@ -104,7 +104,7 @@ internal static class MergeRunCommand
         var lines = new List<string>
         {
             "",
-            Line($"serving view    {result.Rows:N0} day(s) in {result.Coverage.Count} series: {result.FromBatch:N0} from batch, {result.FromSpeed:N0} from speed ({result.Elapsed.TotalSeconds:F2} s, {result.Rows / Math.Max(result.Elapsed.TotalSeconds, 1e-9):N0} rows/s)"),
+            Line($"serving view    {result.Rows:N0} day(s) in {result.Coverage.Count} series: {result.FromBatch:N0} from batch, {result.FromSpeed:N0} from speed in {result.MergeTime.TotalSeconds:F2} s ({result.Rows / Math.Max(result.MergeTime.TotalSeconds, 1e-9):N0} rows/s)"),
             Line($"rules           {string.Join(", ", result.Rules.Select(r => $"{r.Key} {r.Value:N0}"))}"),
             Line($"batch           {result.BatchRows:N0} row(s), {result.BatchLineage}, horizon {result.Horizon?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "none (covers every day it has)"}"),
             Line($"speed           {speed.RowsRead:N0} row(s) in {speed.Files.Count(f => f.SkippedBecause is null)} file(s), {speed.Superseded:N0} superseded by a later row of the same day"),

@@ -24,6 +24,7 @@ public readonly record struct MergeProgress(long Rows, long InputRows);
 public sealed record ChartOutcome(string? HtmlPath, string? PngPath, string? Note);
 
 /// <summary>What a merge read and wrote.</summary>
+/// <param name="MergeTime">Reading the inputs, joining and writing the serving view (not the reports and the chart).</param>
 public sealed record MergeResult(
     long Rows,
     IReadOnlyDictionary<MergeRule, long> Rules,
@@ -36,7 +37,7 @@ public sealed record MergeResult(
     IReadOnlyList<SeriesDays> LastDays,
     IReadOnlyList<string> Written,
     ChartOutcome Chart,
-    TimeSpan Elapsed)
+    TimeSpan MergeTime)
 {
     public long FromBatch => Rules.Where(r => r.Key.BatchWins()).Sum(r => r.Value);
 
@@ -87,6 +88,7 @@ public sealed class MergeJob(MergeOptions options, IProgress<MergeProgress>? pro
         var mergedAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
         var written = new List<string>();
+        TimeSpan mergeTime;
         using (var writer = new ServingViewWriter(ServingView.Directory(data)))
         {
             // Synchronous on purpose: the reader and writer are, and one row costs well under a microsecond.
@@ -127,6 +129,7 @@ public sealed class MergeJob(MergeOptions options, IProgress<MergeProgress>? pro
                 [MergeMetadata.RowsFromSpeed] = (writer.Rows - fromBatch).ToString(CultureInfo.InvariantCulture),
             };
             await writer.CommitAsync(metadata, cancellationToken).ConfigureAwait(false);
+            mergeTime = clock.Elapsed;
             progress?.Report(new MergeProgress(writer.Rows, inputRows));
             written.AddRange([writer.ParquetPath, writer.CsvPath, writer.ManifestPath]);
         }
@@ -151,6 +154,6 @@ public sealed class MergeJob(MergeOptions options, IProgress<MergeProgress>? pro
         var chart = options.Chart
             ? await ServingChart.WriteAsync(reports, chartDays.Result(), new ChartCaption(mergedAt, batch.BuildId, batch.Horizon), cancellationToken).ConfigureAwait(false)
             : new ChartOutcome(null, null, "chart not drawn (--no-chart)");
-        return new MergeResult(rows, rules, batch.Lineage, batch.Horizon, batch.RowCount, speed, consistencyResult, series, table.Result(), written, chart, clock.Elapsed);
+        return new MergeResult(rows, rules, batch.Lineage, batch.Horizon, batch.RowCount, speed, consistencyResult, series, table.Result(), written, chart, mergeTime);
     }
 }
