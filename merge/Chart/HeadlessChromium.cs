@@ -13,7 +13,8 @@ public sealed record ChromiumRun(int ExitCode, string Output, string Error, bool
 /// Headless Chromium (the Debian package <c>chromium</c>; <c>LAMBDA_CHROMIUM</c> names another
 /// binary): renders a local page to a PNG, or prints its DOM after its scripts ran. A throwaway
 /// profile per run, so runs do not share state or lock each other out; no sandbox, because CI runs
-/// as root, where Chromium's sandbox refuses to start (the page is our own local file).
+/// as root, where Chromium's sandbox refuses to start (the page is our own local file); and no
+/// network (every host name resolves to nothing): the page must draw offline.
 /// </summary>
 public static class HeadlessChromium
 {
@@ -55,7 +56,7 @@ public static class HeadlessChromium
                 UseShellExecute = false,
             };
             foreach (var argument in (string[])["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run", "--no-default-browser-check",
-                         "--disable-extensions", "--disable-dev-shm-usage", "--virtual-time-budget=10000", $"--user-data-dir={profile}", .. arguments,
+                         "--disable-extensions", "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND", "--virtual-time-budget=10000", $"--user-data-dir={profile}", .. arguments,
                          new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri])
             {
                 start.ArgumentList.Add(argument);
