@@ -1,18 +1,25 @@
 using System.CommandLine;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Parquet;
+using Lambda.Merge.Run;
 using Lambda.Merge.Show;
 
 namespace Lambda.Merge;
 
-/// <summary>The serving layer's command line: <c>merge</c> and <c>merge show FILE.parquet</c>.</summary>
+/// <summary>
+/// The serving layer's command line: <c>merge [--tolerance] [--last N] [--no-chart]</c> writes the
+/// serving view and the reports; <c>merge show FILE.parquet</c> prints any Parquet file.
+/// </summary>
 public static class MergeCommand
 {
     public static RootCommand Build()
     {
         var root = new RootCommand("Lambda merge (serving layer): batch views win for complete days, speed views fill the rest → views/serving/.");
         root.Options.Add(CommonOptions.DataDir());
-        root.SetPlanned("writing the serving view", issue: 7);
+        root.Options.Add(MergeRunCommand.Tolerance());
+        root.Options.Add(MergeRunCommand.Last());
+        root.Options.Add(MergeRunCommand.NoChart());
+        root.SetAction(MergeRunCommand.RunAsync);
 
         var file = new Argument<FileInfo>("FILE") { Description = "A Parquet file" };
         file.AcceptExistingOnly();

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs everything the tests need (Debian packages, librdkafka, DuckDB, the real Kafka
+# The test command: installs everything the tests need (Debian packages, librdkafka, DuckDB, the chart library, the real Kafka
 # test broker), builds with warnings as errors, runs every test, and ends with the summary line.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -9,6 +9,7 @@ cd "$root"
 "$root/scripts/setup-librdkafka.sh"
 duckdb=$("$root/scripts/setup-duckdb.sh")   # DuckDB, the Parquet oracle (Lambda.Testing.DuckDb)
 export LAMBDA_DUCKDB_NODE_MODULES="$duckdb/node_modules"
+"$root/scripts/setup-chart.sh" >/dev/null   # lightweight-charts, inlined into merge's serving chart
 
 # A real Apache Kafka broker for the integration suite, unless one is named already.
 if [ -z "${LAMBDA_TEST_KAFKA_BOOTSTRAP:-}" ]; then

@@ -56,12 +56,18 @@ public sealed class ProgressDisplay : IAsyncDisposable
             var running = Task.Run(work);
             while (await Task.WhenAny(running, Task.Delay(TimeSpan.FromMilliseconds(100))).ConfigureAwait(false) != running)
             {
-                display.Report(progress.Steps, progress.Rows, progress.Current);
+                Show(display, progress);
             }
 
-            display.Report(progress.Steps, progress.Rows, progress.Current);
+            Show(display, progress);
             return await running.ConfigureAwait(false);
         }
+    }
+
+    private static void Show(ProgressDisplay display, WorkProgress progress)
+    {
+        display.SetTotal(progress.TotalSteps);
+        display.Report(progress.Steps, progress.Rows, progress.Current);
     }
 
     /// <summary>True when <paramref name="output"/> is the console of a terminal a bar can be drawn on.</summary>

@@ -8,12 +8,14 @@ namespace Lambda.Core.Progress;
 public sealed class WorkProgress(string stepName, long totalSteps)
 {
     private long _steps;
+    private long _totalSteps = totalSteps;
     private long _rows;
     private string _current = "";
 
     public string StepName { get; } = stepName;
 
-    public long TotalSteps { get; } = totalSteps;
+    /// <summary>The steps to take; 0 while not known.</summary>
+    public long TotalSteps => Interlocked.Read(ref _totalSteps);
 
     public long Steps => Interlocked.Read(ref _steps);
 
@@ -25,6 +27,13 @@ public sealed class WorkProgress(string stepName, long totalSteps)
     public void Working(string current) => Volatile.Write(ref _current, current);
 
     public void StepDone() => Interlocked.Increment(ref _steps);
+
+    /// <summary>For work that learns its size as it starts, or counts its steps itself.</summary>
+    public void Set(long steps, long totalSteps)
+    {
+        Interlocked.Exchange(ref _totalSteps, totalSteps);
+        Interlocked.Exchange(ref _steps, steps);
+    }
 
     public void AddRows(long rows) => Interlocked.Add(ref _rows, rows);
 }

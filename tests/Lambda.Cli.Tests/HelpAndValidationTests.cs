@@ -54,6 +54,8 @@ public sealed class HelpAndValidationTests
         { "batch-layer", ["build", "--until", "yesterday"], "--until 'yesterday'" },
         { "merge", ["show", "/no/such.parquet"], "/no/such.parquet" },
         { "merge", ["show", "x", "--format", "xml"], "xml" },
+        { "merge", ["--tolerance", "-1"], "--tolerance must be" },
+        { "merge", ["--last", "-2"], "--last must be zero or more" },
     };
 
     private static RootCommand Command(string name) => name switch
