@@ -237,7 +237,7 @@ internal static class HotEventReader
             return false;
         }
 
-        value = Utf8StringCache.Get(reader.ValueSpan);
+        value = Utf8StringCache.Find(reader.ValueSpan) ?? Utf8StringCache.Add(reader.ValueSpan);
         return true;
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 
 namespace Lambda.Core.Contracts;
@@ -17,36 +18,49 @@ internal static class Utf8StringCache
 
     private static readonly Entry?[] Table = new Entry?[Slots];
 
-    /// <summary>The string of <paramref name="utf8"/>, which the caller has checked is valid UTF-8 (an unescaped JSON string's bytes).</summary>
-    public static string Get(ReadOnlySpan<byte> utf8)
+    /// <summary>The string read before from these bytes, or null.</summary>
+    public static string? Find(ReadOnlySpan<byte> utf8)
     {
         if (utf8.Length > MaxLength)
         {
-            return Encoding.UTF8.GetString(utf8);
+            return null;
         }
 
-        var slot = Hash(utf8) & (Slots - 1);
-        var entry = Table[slot];
-        if (entry is not null && utf8.SequenceEqual(entry.Utf8))
-        {
-            return entry.Text;
-        }
+        var entry = Table[Slot(utf8)];
+        return entry is not null && utf8.SequenceEqual(entry.Utf8) ? entry.Text : null;
+    }
 
+    /// <summary>The string of <paramref name="utf8"/>, which the caller has checked is valid UTF-8 (an unescaped JSON string's bytes), kept for <see cref="Find"/>.</summary>
+    public static string Add(ReadOnlySpan<byte> utf8)
+    {
         var text = Encoding.UTF8.GetString(utf8);
-        Table[slot] = new Entry(utf8.ToArray(), text);
+        if (utf8.Length <= MaxLength)
+        {
+            Table[Slot(utf8)] = new Entry(utf8.ToArray(), text);
+        }
+
         return text;
     }
 
-    /// <summary>FNV-1a: values are a few bytes long.</summary>
-    private static int Hash(ReadOnlySpan<byte> utf8)
+    /// <summary>Mixes the length and the first and last (up to) four bytes: enough to tell symbols and exchanges apart.</summary>
+    private static int Slot(ReadOnlySpan<byte> utf8)
     {
-        var hash = 2166136261u;
-        foreach (var b in utf8)
+        uint head = 0, tail = 0;
+        if (utf8.Length >= 4)
         {
-            hash = (hash ^ b) * 16777619u;
+            head = BinaryPrimitives.ReadUInt32LittleEndian(utf8);
+            tail = BinaryPrimitives.ReadUInt32LittleEndian(utf8[^4..]);
+        }
+        else
+        {
+            foreach (var b in utf8)
+            {
+                head = (head << 8) | b;
+            }
         }
 
-        return (int)(hash ^ (hash >> 15));
+        var hash = ((head * 0x9E3779B1u) ^ (tail * 0x85EBCA6Bu) ^ (uint)utf8.Length) * 0xC2B2AE35u;
+        return (int)(hash >> 22);
     }
 
     private sealed record Entry(byte[] Utf8, string Text);

@@ -129,13 +129,19 @@ internal ref struct WrittenLayoutReader(ReadOnlySpan<byte> json)
         }
 
         var utf8 = rest.Slice(1, length);
-        // JSON forbids raw control characters in strings; the reader rejects them, so decline.
-        if (utf8.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0 || !Utf8.IsValid(utf8))
+        // A value seen before was checked when it was first read. JSON forbids raw control characters in strings
+        // (the reader rejects them) and the serializer reports invalid UTF-8: decline both.
+        value = Utf8StringCache.Find(utf8);
+        if (value is null)
         {
-            return false;
+            if (utf8.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0 || !Utf8.IsValid(utf8))
+            {
+                return false;
+            }
+
+            value = Utf8StringCache.Add(utf8);
         }
 
-        value = Utf8StringCache.Get(utf8);
         _position += length + 2;
         return true;
     }
@@ -143,82 +149,54 @@ internal ref struct WrittenLayoutReader(ReadOnlySpan<byte> json)
     private bool Int64(out long value)
     {
         value = 0;
-        var token = NumberToken(integerOnly: true);
-        if (token.IsEmpty || !Utf8Parser.TryParse(token, out value, out var consumed) || consumed != token.Length)
+        var number = Number();
+        if (number.Length == 0 || number.Decimals >= 0 || number.Exponent)
+        {
+            // Not a whole number: the serializer refuses it for a whole-number field.
+            return false;
+        }
+
+        if (number.Digits <= 18)
+        {
+            value = number.Negative ? -(long)number.Mantissa : (long)number.Mantissa;
+        }
+        else if (!Utf8Parser.TryParse(_json.Slice(_position, number.Length), out value, out var consumed) || consumed != number.Length)
         {
             return false;
         }
 
-        _position += token.Length;
+        _position += number.Length;
         return true;
     }
 
     private bool Double(out double value)
     {
         value = 0;
-        var token = NumberToken(integerOnly: false);
-        if (token.IsEmpty)
+        var number = Number();
+        if (number.Length == 0)
         {
             return false;
         }
 
-        // As Utf8JsonReader.TryGetDouble: the whole token parsed, and a finite result.
-        if (!TryExactDecimal(token, out value)
-            && (!Utf8Parser.TryParse(token, out value, out var consumed) || consumed != token.Length || !double.IsFinite(value)))
+        // A plain decimal of at most 15 digits and 22 decimals is an exact integer divided by an exact power of ten,
+        // and one IEEE division rounds that correctly: the same double as any correct parser (Clinger's fast path).
+        // Other numbers (and −0) are parsed as Utf8JsonReader.TryGetDouble does: the whole token, a finite result.
+        var decimals = Math.Max(number.Decimals, 0);
+        if (!number.Exponent && number.Digits <= 15 && decimals < PowersOfTen.Length && !(number.Negative && number.Mantissa == 0))
+        {
+            value = number.Mantissa / PowersOfTen[decimals];
+            if (number.Negative)
+            {
+                value = -value;
+            }
+        }
+        else if (!Utf8Parser.TryParse(_json.Slice(_position, number.Length), out value, out var consumed) || consumed != number.Length || !double.IsFinite(value))
         {
             value = 0;
             return false;
         }
 
-        _position += token.Length;
-        return true;
-    }
-
-    /// <summary>
-    /// A plain decimal (no exponent) with at most 15 significant digits and 22 decimals is an exact integer divided by
-    /// an exact power of ten, and one IEEE division rounds that correctly: the same double as any correct parser
-    /// (Clinger's fast path). Other numbers (and −0) are left to <see cref="Utf8Parser"/>.
-    /// </summary>
-    private static bool TryExactDecimal(ReadOnlySpan<byte> token, out double value)
-    {
-        value = 0;
-        var negative = token[0] == (byte)'-';
-        ulong mantissa = 0;
-        int digits = 0, decimals = -1;
-        for (var i = negative ? 1 : 0; i < token.Length; i++)
-        {
-            var b = token[i];
-            if (b == (byte)'.')
-            {
-                decimals = 0;
-                continue;
-            }
-
-            var digit = (uint)(b - '0');
-            if (digit > 9 || ++digits > 15)
-            {
-                return false;
-            }
-
-            mantissa = (mantissa * 10) + digit;
-            if (decimals >= 0)
-            {
-                decimals++;
-            }
-        }
-
-        decimals = Math.Max(decimals, 0);
-        if (decimals >= PowersOfTen.Length || (negative && mantissa == 0))
-        {
-            return false;
-        }
-
-        value = mantissa / PowersOfTen[decimals];
-        if (negative)
-        {
-            value = -value;
-        }
-
+        _position += number.Length;
         return true;
     }
 
@@ -235,64 +213,96 @@ internal ref struct WrittenLayoutReader(ReadOnlySpan<byte> json)
 
     /// <summary>
     /// The JSON number at the position (<c>-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</c>), ended by <c>,</c> or
-    /// <c>}</c>; empty when there is none. With <paramref name="integerOnly"/> a fraction or exponent makes it empty
-    /// too, as the serializer refuses such a number for a whole-number field.
+    /// <c>}</c>, scanned once: its length (0 when there is none), and its digits as an integer while they fit.
     /// </summary>
-    private readonly ReadOnlySpan<byte> NumberToken(bool integerOnly)
+    private readonly NumberToken Number()
     {
         var s = _json[_position..];
+        var token = default(NumberToken);
         var i = 0;
         if (i < s.Length && s[i] == (byte)'-')
         {
+            token.Negative = true;
             i++;
         }
 
-        var digits = Digits(s, i);
-        if (digits == 0 || (digits > 1 && s[i] == (byte)'0'))
+        var integerStart = i;
+        Accumulate(s, ref i, ref token);
+        var integerDigits = i - integerStart;
+        if (integerDigits == 0 || (integerDigits > 1 && s[integerStart] == (byte)'0'))
         {
             return default;
         }
 
-        i += digits;
-        if (!integerOnly && i < s.Length && s[i] == (byte)'.')
+        token.Decimals = -1;
+        if (i < s.Length && s[i] == (byte)'.')
         {
-            var fraction = Digits(s, i + 1);
-            if (fraction == 0)
+            i++;
+            var fractionStart = i;
+            Accumulate(s, ref i, ref token);
+            token.Decimals = i - fractionStart;
+            if (token.Decimals == 0)
             {
                 return default;
             }
-
-            i += 1 + fraction;
         }
 
-        if (!integerOnly && i < s.Length && (s[i] | 0x20) == (byte)'e')
+        if (i < s.Length && (s[i] | 0x20) == (byte)'e')
         {
-            var j = i + 1;
-            if (j < s.Length && (s[j] == (byte)'+' || s[j] == (byte)'-'))
+            token.Exponent = true;
+            i++;
+            if (i < s.Length && (s[i] == (byte)'+' || s[i] == (byte)'-'))
             {
-                j++;
+                i++;
             }
 
-            var exponent = Digits(s, j);
-            if (exponent == 0)
+            var exponentStart = i;
+            while (i < s.Length && (uint)(s[i] - '0') <= 9)
+            {
+                i++;
+            }
+
+            if (i == exponentStart)
             {
                 return default;
             }
-
-            i = j + exponent;
         }
 
-        return i < s.Length && (s[i] == (byte)',' || s[i] == (byte)'}') ? s[..i] : default;
+        if (i == s.Length || (s[i] != (byte)',' && s[i] != (byte)'}'))
+        {
+            return default;
+        }
+
+        token.Length = i;
+        return token;
     }
 
-    private static int Digits(ReadOnlySpan<byte> s, int from)
+    /// <summary>Reads digits, adding them to the mantissa while it stays below 10^18 (no overflow).</summary>
+    private static void Accumulate(ReadOnlySpan<byte> s, ref int i, ref NumberToken token)
     {
-        var n = 0;
-        while (from + n < s.Length && (uint)(s[from + n] - '0') <= 9)
+        while (i < s.Length && (uint)(s[i] - '0') is var digit && digit <= 9)
         {
-            n++;
-        }
+            if (++token.Digits <= 18)
+            {
+                token.Mantissa = (token.Mantissa * 10) + digit;
+            }
 
-        return n;
+            i++;
+        }
+    }
+
+    private struct NumberToken
+    {
+        public int Length;
+        public bool Negative;
+        public ulong Mantissa;
+
+        /// <summary>Digits before and after the point (leading zeros included).</summary>
+        public int Digits;
+
+        /// <summary>Digits after the point; −1 without a point.</summary>
+        public int Decimals;
+
+        public bool Exponent;
     }
 }

@@ -74,8 +74,8 @@ internal sealed class TopicReader(TopicLayout layout, string topic, TopicCheckpo
 
             var size = (int)Math.Min(available, Math.Max(chunkSize, _buffer.Length));
             // A fresh chunk for every read: the messages are slices of it (no copy per line), and a message kept
-            // by its reader is never overwritten by the next read.
-            _buffer = new byte[size];
+            // by its reader is never overwritten by the next read. Uninitialized: the read fills what is used.
+            _buffer = GC.AllocateUninitializedArray<byte>(size);
             _stream.Position = _offset;
             var read = _stream.ReadAtLeast(_buffer.AsSpan(0, size), size, throwOnEndOfStream: false);
             var chunk = _buffer.AsMemory(0, read);
