@@ -213,51 +213,62 @@ internal ref struct WrittenLayoutReader(ReadOnlySpan<byte> json)
 
     /// <summary>
     /// The JSON number at the position (<c>-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</c>), ended by <c>,</c> or
-    /// <c>}</c>, scanned once: its length (0 when there is none), and its digits as an integer while they fit.
+    /// <c>}</c>, scanned once: its length (0 when there is none), and its digits as an integer (meaningful while
+    /// there are at most 18 of them).
     /// </summary>
     private readonly NumberToken Number()
     {
-        var s = _json[_position..];
-        var token = default(NumberToken);
-        var i = 0;
-        if (i < s.Length && s[i] == (byte)'-')
+        var s = _json;
+        var i = _position;
+        var negative = (uint)i < (uint)s.Length && s[i] == (byte)'-';
+        if (negative)
         {
-            token.Negative = true;
             i++;
         }
 
         var integerStart = i;
-        Accumulate(s, ref i, ref token);
+        ulong mantissa = 0;
+        uint digit;
+        while ((uint)i < (uint)s.Length && (digit = (uint)(s[i] - '0')) <= 9)
+        {
+            mantissa = unchecked((mantissa * 10) + digit);
+            i++;
+        }
+
         var integerDigits = i - integerStart;
         if (integerDigits == 0 || (integerDigits > 1 && s[integerStart] == (byte)'0'))
         {
             return default;
         }
 
-        token.Decimals = -1;
-        if (i < s.Length && s[i] == (byte)'.')
+        var decimals = -1;
+        if ((uint)i < (uint)s.Length && s[i] == (byte)'.')
         {
-            i++;
-            var fractionStart = i;
-            Accumulate(s, ref i, ref token);
-            token.Decimals = i - fractionStart;
-            if (token.Decimals == 0)
+            var fractionStart = ++i;
+            while ((uint)i < (uint)s.Length && (digit = (uint)(s[i] - '0')) <= 9)
+            {
+                mantissa = unchecked((mantissa * 10) + digit);
+                i++;
+            }
+
+            decimals = i - fractionStart;
+            if (decimals == 0)
             {
                 return default;
             }
         }
 
-        if (i < s.Length && (s[i] | 0x20) == (byte)'e')
+        var exponent = (uint)i < (uint)s.Length && (s[i] | 0x20) == (byte)'e';
+        if (exponent)
         {
-            token.Exponent = true;
             i++;
-            if (i < s.Length && (s[i] == (byte)'+' || s[i] == (byte)'-'))
+            if ((uint)i < (uint)s.Length && (s[i] == (byte)'+' || s[i] == (byte)'-'))
             {
                 i++;
             }
 
             var exponentStart = i;
-            while (i < s.Length && (uint)(s[i] - '0') <= 9)
+            while ((uint)i < (uint)s.Length && (uint)(s[i] - '0') <= 9)
             {
                 i++;
             }
@@ -268,27 +279,20 @@ internal ref struct WrittenLayoutReader(ReadOnlySpan<byte> json)
             }
         }
 
-        if (i == s.Length || (s[i] != (byte)',' && s[i] != (byte)'}'))
+        if ((uint)i >= (uint)s.Length || (s[i] != (byte)',' && s[i] != (byte)'}'))
         {
             return default;
         }
 
-        token.Length = i;
-        return token;
-    }
-
-    /// <summary>Reads digits, adding them to the mantissa while it stays below 10^18 (no overflow).</summary>
-    private static void Accumulate(ReadOnlySpan<byte> s, ref int i, ref NumberToken token)
-    {
-        while (i < s.Length && (uint)(s[i] - '0') is var digit && digit <= 9)
+        return new NumberToken
         {
-            if (++token.Digits <= 18)
-            {
-                token.Mantissa = (token.Mantissa * 10) + digit;
-            }
-
-            i++;
-        }
+            Length = i - _position,
+            Negative = negative,
+            Mantissa = mantissa,
+            Digits = integerDigits + Math.Max(decimals, 0),
+            Decimals = decimals,
+            Exponent = exponent,
+        };
     }
 
     private struct NumberToken
