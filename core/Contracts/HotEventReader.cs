@@ -5,8 +5,9 @@ using System.Text.Unicode;
 namespace Lambda.Core.Contracts;
 
 /// <summary>
-/// A hand-written reader for the two events the speed layer reads by the million, klines and trades: one pass of a
-/// <see cref="Utf8JsonReader"/>, property names matched on their bytes, repeated strings shared
+/// A hand-written reader for the two events the speed layer reads by the million, klines and trades: first the exact
+/// layout <see cref="EventSerializer"/> writes (<see cref="WrittenLayoutReader"/>), otherwise one pass of a
+/// <see cref="Utf8JsonReader"/> in any field order, property names matched on their bytes, repeated strings shared
 /// (<see cref="Utf8StringCache"/>). It accepts only what it can read exactly as the source-generated serializer
 /// would: an object with every contract field once, unescaped names and strings, the right token types, numbers
 /// that fit. Anything else (a missing, repeated, unknown or null field, a quoted number, bad JSON, trailing data)
