@@ -15,6 +15,9 @@ public sealed record BenchOptions
 
     public bool Quick { get; init; }
 
+    /// <summary>librdkafka consumer settings for the Kafka run on top of our defaults (<c>-X name=value</c>).</summary>
+    public IReadOnlyList<(string Name, string Value)> ConsumerSettings { get; init; } = [];
+
     /// <summary>Where generated data sets are kept between runs (one folder per parameter set).</summary>
     public string CacheDirectory { get; init; } = DefaultCache();
 
@@ -29,6 +32,7 @@ public sealed record BenchOptions
           --runs N       measured runs per engine, medians reported (default 3)
           --no-kafka     skip the Kafka run
           --no-duckdb    skip DuckDB (then nothing checks the candles)
+          -X NAME=VALUE  a librdkafka consumer setting for the Kafka run (Kafka:Consumer), e.g. fetch.queue.backoff.ms=10
           --cache DIR    where data sets are cached (default $LAMBDA_CACHE/bench-speed or ~/.cache/lambda/bench-speed)
           --help
         """;
@@ -54,6 +58,12 @@ public sealed record BenchOptions
                     case "--runs": runs = checked((int)Count()); break;
                     case "--no-kafka": options = options with { Kafka = false }; break;
                     case "--no-duckdb": options = options with { DuckDb = false }; break;
+                    case "-X":
+                        var setting = Value().Split('=', 2);
+                        options = setting.Length == 2 && setting[0].Length > 0
+                            ? options with { ConsumerSettings = [.. options.ConsumerSettings, (setting[0], setting[1])] }
+                            : throw new ArgumentException("-X needs NAME=VALUE");
+                        break;
                     case "--cache": options = options with { CacheDirectory = Path.GetFullPath(Value()) }; break;
                     case "--help" or "-h": output.WriteLine(Usage); return null;
                     default: throw new ArgumentException($"unknown option {arg}");

@@ -51,7 +51,8 @@ try
     {
         cases.Add(kafka);
         Directory.CreateDirectory(Path.Combine(workDirectory, "kafka"));
-        report.Line($"  mock cluster {log.BootstrapServers}: {string.Join(", ", log.Partitions.Select(p => $"{p.Key} {p.Value} partitions"))}");
+        report.Line($"  mock cluster {log.BootstrapServers}: {string.Join(", ", log.Partitions.Select(p => $"{p.Key} {p.Value} partitions"))}"
+            + (options.ConsumerSettings.Count > 0 ? $"; consumer settings {string.Join(", ", options.ConsumerSettings.Select(s => $"{s.Name}={s.Value}"))}" : "; our consumer defaults"));
     }
 
     await using var duckDb = options.DuckDb ? await DuckDb.StartAsync(cancel.Token) : null;
@@ -77,7 +78,7 @@ try
 
         if (log is not null)
         {
-            (result, measurement) = await SpeedJobRun.RunAsync(jobOptions, log.Options, Path.Combine(workDirectory, "kafka"), cancel.Token);
+            (result, measurement) = await SpeedJobRun.RunAsync(jobOptions, log.Options(options.ConsumerSettings), Path.Combine(workDirectory, "kafka"), cancel.Token);
             Expect(result.EventsRead, data.Manifest.Events, "Kafka run");
             kafka.Runs.Add(measurement);
             kafkaAgreement = CandleComparison.Compare("embedded", ours, "kafka", [.. result.Candles.Select(BenchCandle.From)]);

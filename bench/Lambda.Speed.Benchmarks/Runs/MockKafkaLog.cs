@@ -40,8 +40,17 @@ public sealed class MockKafkaLog : IDisposable
 
     public string BootstrapServers => _cluster.BootstrapServers;
 
-    /// <summary>What the job is given: only the bootstrap servers (our producer and consumer defaults apply).</summary>
-    public KafkaOptions Options => new() { BootstrapServers = _cluster.BootstrapServers };
+    /// <summary>What the job is given: the bootstrap servers, and consumer settings beyond our defaults if any.</summary>
+    public KafkaOptions Options(IReadOnlyList<(string Name, string Value)> consumerSettings)
+    {
+        var options = new KafkaOptions { BootstrapServers = _cluster.BootstrapServers };
+        foreach (var (name, value) in consumerSettings)
+        {
+            options.Consumer[name] = value;
+        }
+
+        return options;
+    }
 
     public static async Task<MockKafkaLog> LoadAsync(TopicFileDataSet data, CancellationToken cancellationToken)
     {
