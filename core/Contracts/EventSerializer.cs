@@ -54,13 +54,17 @@ public static class EventSerializer
     }
 
     /// <summary>Reads a message of <paramref name="topic"/>; throws <see cref="JsonException"/> on a bad one.</summary>
+    /// <remarks>
+    /// Klines and trades, the bulk of the log, go through <see cref="HotEventReader"/> first; whatever it declines
+    /// (anything not plainly well-formed) goes to the serializer, so results and errors are the serializer's.
+    /// </remarks>
     public static MarketEvent Deserialize(string topic, ReadOnlySpan<byte> json)
     {
         MarketEvent? result = topic switch
         {
             Topics.Prices => JsonSerializer.Deserialize(json, Context.TickerEvent),
-            Topics.Klines => JsonSerializer.Deserialize(json, Context.KlineEvent),
-            Topics.Trades => JsonSerializer.Deserialize(json, Context.TradeEvent),
+            Topics.Klines => HotEventReader.TryReadKline(json, out var kline) ? kline : JsonSerializer.Deserialize(json, Context.KlineEvent),
+            Topics.Trades => HotEventReader.TryReadTrade(json, out var trade) ? trade : JsonSerializer.Deserialize(json, Context.TradeEvent),
             Topics.Alerts => JsonSerializer.Deserialize(json, Context.AlertEvent),
             Topics.DeadLetter => JsonSerializer.Deserialize(json, Context.DeadLetter),
             _ => throw new ArgumentException($"Unknown topic '{topic}'", nameof(topic)),

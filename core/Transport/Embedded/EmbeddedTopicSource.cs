@@ -24,7 +24,8 @@ public sealed record EmbeddedSourceOptions(string Consumer, IReadOnlyList<string
 /// </summary>
 public sealed class EmbeddedTopicSource(TopicLayout layout, EmbeddedSourceOptions options) : IEventSource
 {
-    private const int ChunkSize = 256 * 1024;
+    // Below the large object heap threshold (85,000 bytes): each read gets a fresh chunk, which must die young.
+    private const int ChunkSize = 64 * 1024;
 
     private readonly string _checkpointPath = layout.CheckpointPath(options.Consumer);
     private readonly Dictionary<string, TopicCheckpoint> _committed = EmbeddedCheckpointFile.Load(layout.CheckpointPath(options.Consumer));

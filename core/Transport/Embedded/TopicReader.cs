@@ -73,23 +73,22 @@ internal sealed class TopicReader(TopicLayout layout, string topic, TopicCheckpo
             }
 
             var size = (int)Math.Min(available, Math.Max(chunkSize, _buffer.Length));
-            if (_buffer.Length < size)
-            {
-                _buffer = new byte[size];
-            }
-
+            // A fresh chunk for every read: the messages are slices of it (no copy per line), and a message kept
+            // by its reader is never overwritten by the next read. Uninitialized: the read fills what is used.
+            _buffer = GC.AllocateUninitializedArray<byte>(size);
             _stream.Position = _offset;
             var read = _stream.ReadAtLeast(_buffer.AsSpan(0, size), size, throwOnEndOfStream: false);
+            var chunk = _buffer.AsMemory(0, read);
             var consumed = 0;
             while (true)
             {
-                var newline = _buffer.AsSpan(consumed, read - consumed).IndexOf((byte)'\n');
+                var newline = chunk.Span[consumed..].IndexOf((byte)'\n');
                 if (newline < 0)
                 {
                     break;
                 }
 
-                var line = _buffer.AsSpan(consumed, newline).ToArray();
+                var line = chunk.Slice(consumed, newline);
                 var lineStart = _offset + consumed;
                 consumed += newline + 1;
                 if (line.Length > 0)

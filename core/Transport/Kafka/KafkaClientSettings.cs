@@ -23,6 +23,10 @@ internal static class KafkaClientSettings
         ["enable.auto.commit"] = "false",
         ["enable.auto.offset.store"] = "false",
         ["auto.offset.reset"] = "earliest",
+        // librdkafka pauses fetching for this long whenever its prefetch queue is full (1000 ms by
+        // default): a reader that drains the queue quickly then idles most of the time (speed-layer
+        // benchmark: 3.5x faster from Kafka with 10 ms).
+        ["fetch.queue.backoff.ms"] = "10",
     };
 
     public static Dictionary<string, string> ForProducer(KafkaOptions options) => Build(options, ProducerDefaults, options.Producer);

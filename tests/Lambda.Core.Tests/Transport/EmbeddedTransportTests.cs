@@ -63,6 +63,24 @@ public sealed class EmbeddedTransportTests : IDisposable
     }
 
     [Fact]
+    public async Task Messages_kept_by_the_caller_keep_their_bytes_while_later_chunks_are_read()
+    {
+        // Several 64 KB chunks, lines cut at chunk ends, and one line longer than a chunk.
+        var events = Enumerable.Range(1, 3_000).Select(i => Trade(i, symbol: i == 1_500 ? new string('X', 150_000) : "S" + new string('Y', i % 97))).ToList();
+        await using (var sink = Sink())
+        {
+            foreach (var e in events)
+            {
+                await sink.PublishAsync(e, CancellationToken.None);
+            }
+        }
+
+        var messages = await ReadAll(Source());
+
+        messages.Select(m => Encoding.UTF8.GetString(m.Value.Span)).Should().Equal(events.Select(e => Encoding.UTF8.GetString(EventSerializer.Serialize(e))));
+    }
+
+    [Fact]
     public async Task A_reader_sees_every_event_in_order_across_segments()
     {
         await using (var sink = Sink())
