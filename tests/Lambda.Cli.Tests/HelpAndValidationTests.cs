@@ -86,14 +86,4 @@ public sealed class HelpAndValidationTests
         run.ExitCode.Should().NotBe(0);
         run.Error.Should().Contain(message);
     }
-
-    [Fact]
-    public async Task Commands_whose_work_is_not_built_yet_say_so_instead_of_pretending()
-    {
-        // The batch layer's commands all work now; the serving layer's merge is the one still planned.
-        var run = await CommandRun.InvokeAsync(MergeCommand.Build());
-
-        run.ExitCode.Should().Be(3);
-        run.Error.Should().Contain("not built yet (issue #7)");
-    }
 }
