@@ -54,6 +54,8 @@ public sealed class SpeedStreamRealBrokerTests : IDisposable
         member.Output.Should().Contain("1 late, 1 dead-lettered");
         SpeedViews.Parts(_dataDir).Select(c => c.Day).Should().Equal([new DateOnly(2026, 6, 1), new DateOnly(2026, 6, 2)],
             "each closed day once, in parts {0}; {1}", string.Join(", ", SpeedViews.PartFiles(_dataDir).Select(p => p.Name)), member.Output);
-        LateDeadLetterTests.ShouldBeTheLateKline(await LateDeadLetterTests.ReadDeadLettersAsync(kafka, _dataDir), late);
+        // Kafka 0.9 has no idempotent producer: a retried send may store a second, identical copy
+        // (seen once in CI while the process itself reported one letter sent).
+        LateDeadLetterTests.ShouldBeTheLateKline(await LateDeadLetterTests.ReadDeadLettersAsync(kafka, _dataDir), late, allowIdenticalCopies: true);
     }
 }
