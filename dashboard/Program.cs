@@ -1,0 +1,3 @@
+using Lambda.Dashboard.Hosting;
+
+return await DashboardCommand.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
