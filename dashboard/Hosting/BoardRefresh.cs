@@ -21,17 +21,24 @@ public sealed partial class BoardRefresh(DashboardSettings settings, MarketBoard
         var fingerprint = "";
         var lastViews = long.MinValue;
         using var ticks = new PeriodicTimer(StatusEvery, clock);
-        do
+        try
         {
-            if (lastViews == long.MinValue || clock.GetElapsedTime(lastViews) >= settings.ViewsRefresh)
+            do
             {
-                lastViews = clock.GetTimestamp();
-                fingerprint = await RefreshViewsAsync(fingerprint, stoppingToken).ConfigureAwait(false);
-            }
+                if (lastViews == long.MinValue || clock.GetElapsedTime(lastViews) >= settings.ViewsRefresh)
+                {
+                    lastViews = clock.GetTimestamp();
+                    fingerprint = await RefreshViewsAsync(fingerprint, stoppingToken).ConfigureAwait(false);
+                }
 
-            board.MarkStatusChanged();
+                board.MarkStatusChanged();
+            }
+            while (await ticks.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
-        while (await ticks.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
     }
 
     private async Task<string> RefreshViewsAsync(string previous, CancellationToken cancellationToken)

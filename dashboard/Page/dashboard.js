@@ -2,7 +2,9 @@
 // as markup), so a symbol like <img onerror=…> shows as the text it is.
 'use strict';
 (() => {
+  // By source, as in the merge's chart; a down day (close below open) in the darker shade.
   const COLORS = { batch: '#2962ff', speed: '#ff9800', live: '#ab47bc' };
+  const DOWN_COLORS = { batch: '#1a3a99', speed: '#a85f00', live: '#6a1b9a' };
   const ALERTS_SHOWN = 50;
   const tiles = new Map();     // key -> { element, parts }
   const series = new Map();    // key -> bars sorted by time
@@ -31,7 +33,7 @@
   }
 
   const barOf = b => {
-    const color = COLORS[b.source] || '#888';
+    const color = (b.close < b.open ? DOWN_COLORS : COLORS)[b.source] || '#888';
     const hollow = !b.complete && b.source !== 'live';
     return { time: b.time, open: b.open, high: b.high, low: b.low, close: b.close,
              color: hollow ? 'rgba(0,0,0,0)' : color, borderColor: color, wickColor: color };

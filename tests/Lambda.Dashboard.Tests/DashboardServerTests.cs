@@ -109,6 +109,7 @@ public sealed class DashboardServerTests
             var lastTicker = EventSerializer.Deserialize<TickerEvent>(Encoding.UTF8.GetBytes(
                 Directory.EnumerateFiles(Path.Combine(data, "topics", Topics.Prices)).SelectMany(File.ReadLines).Last(l => l.Contains("ETHUSDT", StringComparison.Ordinal))));
             state.RootElement.GetProperty("tiles")[1].GetProperty("price").GetDouble().Should().Be(lastTicker.Price);
+            await app.StopAsync();
         }
         finally
         {
