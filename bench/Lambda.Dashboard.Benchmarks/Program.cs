@@ -4,6 +4,7 @@
 // unique price; the page keeps up when the board took every event and the page shows all the last
 // prices within a second of their publication.
 //   scripts/bench-dashboard.sh [--rates 1000,5000,…] [--seconds N] [--symbols N]
+//   scripts/bench-dashboard.sh --screenshot URL FILE   (the README's picture of a running dashboard)
 using System.Diagnostics;
 using System.Globalization;
 using Lambda.Core.Contracts;
@@ -16,8 +17,14 @@ using Lambda.Testing;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
+
+if (args is ["--screenshot", var pageUrl, var file])
+{
+    return await ScreenshotAsync(pageUrl, file);
+}
 
 var rates = new[] { 1_000, 5_000, 10_000, 20_000, 40_000, 80_000 };
 var seconds = 5;
@@ -42,7 +49,7 @@ if (rates.Length == 0 || rates.Any(r => r <= 0) || seconds <= 0 || symbolCount <
 await using var redis = await RedisServer.StartAsync();
 var data = Directory.CreateTempSubdirectory("lambda-bench-dashboard-").FullName;
 var settings = new DashboardSettings { Urls = "http://127.0.0.1:0", DataDirectory = data, Redis = new RedisOptions { Endpoint = redis.Endpoint } };
-await using var app = await DashboardServer.BuildAsync(settings, CancellationToken.None, b => b.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning));
+await using var app = await DashboardServer.BuildAsync(settings, CancellationToken.None, b => b.Logging.SetMinimumLevel(LogLevel.Warning));
 await app.StartAsync();
 var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
 var board = app.Services.GetRequiredService<MarketBoard>();
@@ -51,12 +58,7 @@ var symbols = Enumerable.Range(0, symbolCount).Select(i => $"B{i:D3}USDT").ToArr
 var start = new DateTime(2026, 11, 20, 0, 0, 0, DateTimeKind.Utc);
 
 using var playwright = await Playwright.CreateAsync();
-await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-{
-    ExecutablePath = HeadlessChromium.Find() ?? throw new InvalidOperationException(HeadlessChromium.HowToInstall),
-    Headless = true,
-    Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-});
+await using var browser = await LaunchAsync(playwright);
 var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
 await page.GotoAsync(url);
 
@@ -142,20 +144,27 @@ await app.StopAsync();
 Directory.Delete(data, recursive: true);
 return 0;
 
-TickerEvent Ticker(string symbol, double price, long n) => new()
+static async Task<IBrowser> LaunchAsync(IPlaywright playwright) => await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
 {
-    Exchange = Exchanges.Binance,
-    Symbol = symbol,
-    EventTime = new DateTimeOffset(start, TimeSpan.Zero).ToUnixTimeMilliseconds() + n,
-    Source = EventSources.Replay,
-    Price = price,
-    Open = price,
-    High = price,
-    Low = price,
-    Volume = 1,
-    QuoteVolume = price,
-    NumberTrades = 1,
-    PriceChange = 0,
-    PriceChangePercent = 0,
-    Timestamp = DateTimeOffset.UtcNow,
-};
+    ExecutablePath = HeadlessChromium.Find() ?? throw new InvalidOperationException(HeadlessChromium.HowToInstall),
+    Headless = true,
+    // CI runs as root, where Chromium's sandbox refuses to start; the page is our own, on loopback.
+    Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+});
+
+// The page once its snapshot has arrived (a tile is drawn) and the chart has had a moment to lay out.
+static async Task<int> ScreenshotAsync(string url, string file)
+{
+    using var playwright = await Playwright.CreateAsync();
+    await using var browser = await LaunchAsync(playwright);
+    var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 820 } });
+    await page.GotoAsync(url);
+    await page.WaitForSelectorAsync(".tile", new() { Timeout = 30_000 });
+    await page.WaitForFunctionAsync("() => document.querySelector('#chart canvas') !== null", null, new() { Timeout = 30_000 });
+    await page.WaitForTimeoutAsync(1000);
+    await page.ScreenshotAsync(new PageScreenshotOptions { Path = file });
+    Console.WriteLine($"screenshot of {url}: {file}");
+    return 0;
+}
+
+TickerEvent Ticker(string symbol, double price, long n) => SampleEvents.Ticker(symbol, price, start.AddMilliseconds(n), changePercent: 0);

@@ -17,34 +17,18 @@ public sealed partial class RedisLiveFeed(RedisOptions options, MarketBoard boar
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         board.Source = $"redis {options.Endpoint}{(options.ChannelPrefix.Length > 0 ? $" (channels {options.ChannelPrefix}*)" : "")}";
-        var configuration = new ConfigurationOptions
+        await using var connection = await RedisConnection.ConnectAsync(options, "lambda-dashboard", failFast: false, logger, connected =>
         {
-            EndPoints = { options.Endpoint! },
-            AbortOnConnectFail = false, // start without Redis and connect when it comes
-            ConnectTimeout = (int)options.ConnectTimeout.TotalMilliseconds,
-            ConnectRetry = 1,
-            ReconnectRetryPolicy = new ExponentialRetry(100, (int)options.MaxReconnectDelay.TotalMilliseconds),
-            ClientName = "lambda-dashboard",
-        };
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
-        connection.ConnectionFailed += (_, e) =>
-        {
-            board.Connected = false;
+            board.Connected = connected;
             board.MarkStatusChanged();
-            LogLost(options.Endpoint!, e.FailureType.ToString());
-        };
-        connection.ConnectionRestored += (_, _) =>
-        {
-            board.Connected = connection.IsConnected;
-            board.MarkStatusChanged();
-            LogRestored(options.Endpoint!);
-        };
+        }).ConfigureAwait(false);
         board.Connected = connection.IsConnected;
         var subscriber = connection.GetSubscriber();
         foreach (var channel in LiveChannels.All)
         {
             var topic = LiveChannels.TopicOf(channel)!;
-            // One queue per channel: its messages are applied one at a time, in the order they were published.
+            // Subscribing while Redis is not there yet waits in the client's backlog (not fail-fast) and is
+            // renewed by the client after every reconnect. One queue per channel: its messages are applied one at a time, in the order they were published.
             var queue = await subscriber.SubscribeAsync(RedisChannel.Literal(options.Channel(channel))).ConfigureAwait(false);
             queue.OnMessage(message => Apply(topic, message.Message));
         }
@@ -76,10 +60,4 @@ public sealed partial class RedisLiveFeed(RedisOptions options, MarketBoard boar
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscribed to Redis at {Endpoint} (channel prefix '{Prefix}')")]
     private partial void LogSubscribed(string endpoint, string prefix);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis at {Endpoint}: connection lost ({Failure}); reconnecting")]
-    private partial void LogLost(string endpoint, string failure);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Redis at {Endpoint}: connection restored")]
-    private partial void LogRestored(string endpoint);
 }

@@ -58,7 +58,10 @@
     $('chart-title').textContent = 'daily candles · ' + key;
     for (const [k, t] of tiles) t.element.classList.toggle('selected', k === key);
     showSeries();
-    if (chart) chart.timeScale().fitContent();
+    // The last three months: the days the speed layer and the live events make are visible at once;
+    // scroll or zoom out for the whole history.
+    const bars = (series.get(key) || []).length;
+    if (chart && bars > 0) chart.timeScale().setVisibleLogicalRange({ from: Math.max(0, bars - 90) - 0.5, to: bars + 1 });
   }
 
   function putCandle(key, bar) {

@@ -47,7 +47,6 @@ public sealed partial class RedisSink : IEventSink
     private readonly Task<ConnectionMultiplexer?> _connecting;
     private readonly Task _publishing;
     private long _reconnects;
-    private int _connectionLost;
 
     public RedisSink(RedisOptions options, ILogger<RedisSink> logger)
     {
@@ -135,44 +134,15 @@ public sealed partial class RedisSink : IEventSink
 
     private async Task<ConnectionMultiplexer?> ConnectAsync()
     {
-        var configuration = new ConfigurationOptions
-        {
-            EndPoints = { _options.Endpoint! },
-            // Start even when Redis is not there yet, and keep trying: the live fan-out must not stop the producer.
-            AbortOnConnectFail = false,
-            // While disconnected, fail at once (counted) instead of queueing inside the client, which would
-            // grow without bound and deliver stale prices late.
-            BacklogPolicy = BacklogPolicy.FailFast,
-            ConnectTimeout = (int)_options.ConnectTimeout.TotalMilliseconds,
-            ConnectRetry = 1,
-            ReconnectRetryPolicy = new ExponentialRetry(100, (int)_options.MaxReconnectDelay.TotalMilliseconds),
-            ClientName = "lambda-producer",
-        };
         try
         {
-            var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
-            connection.ConnectionFailed += (_, e) =>
+            return await RedisConnection.ConnectAsync(_options, "lambda-producer", failFast: true, _logger, connected =>
             {
-                if (Interlocked.Exchange(ref _connectionLost, 1) == 0)
-                {
-                    LogLost(_options.Endpoint!, e.FailureType.ToString());
-                }
-            };
-            connection.ConnectionRestored += (_, _) =>
-            {
-                if (Interlocked.Exchange(ref _connectionLost, 0) == 1)
+                if (connected)
                 {
                     Interlocked.Increment(ref _reconnects);
-                    LogRestored(_options.Endpoint!);
                 }
-            };
-            if (!connection.IsConnected)
-            {
-                Interlocked.Exchange(ref _connectionLost, 1);
-                LogNotReachable(_options.Endpoint!);
-            }
-
-            return connection;
+            }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is RedisException or ArgumentException)
         {
@@ -247,15 +217,6 @@ public sealed partial class RedisSink : IEventSink
         Statistics.RecordFailed();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis at {Endpoint} is not reachable yet: live events are counted as failed until it is (the event log is not affected)")]
-    private partial void LogNotReachable(string endpoint);
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Redis at {Endpoint}: cannot connect; the live fan-out is off for this run")]
     private partial void LogCannotConnect(Exception exception, string endpoint);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis at {Endpoint}: connection lost ({Failure}); reconnecting, live events are counted as failed meanwhile")]
-    private partial void LogLost(string endpoint, string failure);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Redis at {Endpoint}: connection restored")]
-    private partial void LogRestored(string endpoint);
 }

@@ -26,12 +26,12 @@ public sealed class DashboardPageTests(BrowserFixture browser, ITestOutputHelper
         var page = await browser.OpenAsync(_dashboard.Url);
         await Expect(page.Locator("#status")).ToContainTextAsync("connected", new() { Timeout = 10_000 });
 
-        await _dashboard.PublishAsync(LiveDashboard.Ticker("BTCUSDT", 91234.5, Noon, changePercent: 2.25));
+        await _dashboard.PublishAsync(SampleEvents.Ticker("BTCUSDT", 91234.5, Noon, changePercent: 2.25));
         var tile = page.Locator(".tile[data-key='binance:BTCUSDT']");
         await Expect(tile.Locator(".price")).ToHaveTextAsync("91234.50", Soon);
         await Expect(tile).ToContainTextAsync("24 h: +2.25 %", new() { Timeout = 10_000 });
 
-        await _dashboard.PublishAsync(LiveDashboard.Alert("ETHUSDT", 3000, 3030, Noon));
+        await _dashboard.PublishAsync(SampleEvents.Alert("ETHUSDT", 3000, 3030, Noon));
         await Expect(page.Locator("#alerts li").First).ToContainTextAsync("ETHUSDT", new() { Timeout = 10_000 });
         await Expect(page.Locator("#alerts li").First).ToContainTextAsync("+1.00 %", new() { Timeout = 10_000 });
 
@@ -39,13 +39,13 @@ public sealed class DashboardPageTests(BrowserFixture browser, ITestOutputHelper
         await tile.ClickAsync();
         await Expect(page.Locator("#chart-last")).ToContainTextAsync($"last day {LiveDashboard.Today:yyyy-MM-dd} (live", new() { Timeout = 10_000 });
         var chart = page.Locator("#chart");
-        await _dashboard.PublishAsync(LiveDashboard.Kline("BTCUSDT", Noon, 91000, 92000, 90500, 91500));
+        await _dashboard.PublishAsync(SampleEvents.Kline("BTCUSDT", Noon, 91000, 92000, 90500, 91500));
         await Expect(page.Locator("#chart-last")).ToContainTextAsync("C 91500.00", new() { Timeout = 10_000 });
         var before = await chart.ScreenshotAsync();
 
-        await _dashboard.PublishAsync(LiveDashboard.Kline("BTCUSDT", Noon, 91000, 95000, 90500, 94800));
+        await _dashboard.PublishAsync(SampleEvents.Kline("BTCUSDT", Noon, 91000, 95000, 90500, 94800));
         await Expect(page.Locator("#chart-last")).ToContainTextAsync("H 95000.00 L 90500.00 C 94800.00", new() { Timeout = 10_000 });
-        await Deadline.WaitUntilAsync(() => !chart.ScreenshotAsync().GetAwaiter().GetResult().SequenceEqual(before), TimeSpan.FromSeconds(10), "the live candle redrawn", TimeSpan.FromMilliseconds(200));
+        await Deadline.WaitUntilAsync(async () => !(await chart.ScreenshotAsync()).SequenceEqual(before), TimeSpan.FromSeconds(10), "the live candle redrawn", TimeSpan.FromMilliseconds(200));
         (await page.Locator("#chart canvas").CountAsync()).Should().BeGreaterThan(0, "the inlined chart library drew the chart");
 
         var shot = Path.Combine(AppContext.BaseDirectory, "dashboard.png");
@@ -61,8 +61,8 @@ public sealed class DashboardPageTests(BrowserFixture browser, ITestOutputHelper
         var page = await browser.OpenAsync(_dashboard.Url);
         await Expect(page.Locator("#status")).ToContainTextAsync("connected", new() { Timeout = 10_000 });
 
-        await _dashboard.PublishAsync(LiveDashboard.Ticker(symbol, 1.2345, Noon, exchange: exchange));
-        await _dashboard.PublishAsync(LiveDashboard.Alert(symbol, 1, 1.1, Noon, exchange: exchange));
+        await _dashboard.PublishAsync(SampleEvents.Ticker(symbol, 1.2345, Noon, exchange: exchange));
+        await _dashboard.PublishAsync(SampleEvents.Alert(symbol, 1, 1.1, Noon, exchange: exchange));
 
         await Expect(page.Locator(".tile .symbol").Filter(new() { HasText = "onerror" })).ToHaveTextAsync(symbol, Soon);
         await Expect(page.Locator(".tile .exchange").Filter(new() { HasText = "onmouseover" })).ToHaveTextAsync(exchange, Soon);
@@ -74,10 +74,7 @@ public sealed class DashboardPageTests(BrowserFixture browser, ITestOutputHelper
     [Fact]
     public async Task The_page_recovers_after_Redis_restarts()
     {
-        var page = await browser.OpenAsync(_dashboard.Url);
-        await _dashboard.PublishAsync(LiveDashboard.Ticker("BTCUSDT", 100, Noon));
-        var price = page.Locator(".tile[data-key='binance:BTCUSDT'] .price");
-        await Expect(price).ToHaveTextAsync("100.0000", Soon);
+        var (page, price) = await OpenShowingAsync("BTCUSDT", 100, "100.0000");
 
         await _dashboard.Redis.KillAsync();
         await Expect(page.Locator("#status .disconnected")).ToHaveTextAsync("disconnected", Soon);
@@ -85,20 +82,17 @@ public sealed class DashboardPageTests(BrowserFixture browser, ITestOutputHelper
         await _dashboard.Redis.RestartAsync();
         await Expect(page.Locator("#status .connected")).ToHaveTextAsync("connected", new() { Timeout = 30_000 });
         // Prices published after the restart reach the page (the publisher and the dashboard both reconnected).
-        await Deadline.WaitUntilAsync(() =>
+        await Deadline.WaitUntilAsync(async () =>
         {
-            _ = _dashboard.PublishAsync(LiveDashboard.Ticker("BTCUSDT", 200, Noon.AddMinutes(1)));
-            return price.TextContentAsync().GetAwaiter().GetResult() == "200.0000";
+            await _dashboard.PublishAsync(SampleEvents.Ticker("BTCUSDT", 200, Noon.AddMinutes(1)));
+            return await price.TextContentAsync() == "200.0000";
         }, TimeSpan.FromSeconds(30), "a price published after the restart on the page", TimeSpan.FromMilliseconds(250));
     }
 
     [Fact]
     public async Task Publish_to_screen_delay_over_100_events()
     {
-        var page = await browser.OpenAsync(_dashboard.Url);
-        await _dashboard.PublishAsync(LiveDashboard.Ticker("DELAYUSDT", 1000, Noon));
-        var price = page.Locator(".tile[data-key='binance:DELAYUSDT'] .price");
-        await Expect(price).ToHaveTextAsync("1000.00", Soon);
+        var (page, _) = await OpenShowingAsync("DELAYUSDT", 1000, "1000.00");
         // The page notes when each price text appears (the browser's clock is this machine's clock).
         await page.EvaluateAsync("""
             () => {
@@ -115,7 +109,7 @@ public sealed class DashboardPageTests(BrowserFixture browser, ITestOutputHelper
             var value = 1000 + i;
             var text = value.ToString("0.00", CultureInfo.InvariantCulture);
             var published = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            await _dashboard.PublishAsync(LiveDashboard.Ticker("DELAYUSDT", value, Noon.AddSeconds(i)));
+            await _dashboard.PublishAsync(SampleEvents.Ticker("DELAYUSDT", value, Noon.AddSeconds(i)));
             await page.WaitForFunctionAsync($"() => window.__shown.has('{text}')", null, new() { Timeout = 10_000 });
             var shown = await page.EvaluateAsync<double>($"() => window.__shown.get('{text}')");
             delays.Add(shown - published);
@@ -126,5 +120,15 @@ public sealed class DashboardPageTests(BrowserFixture browser, ITestOutputHelper
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"publish→screen delay over 100 events: median {median:0.0} ms, p90 {delays[89]:0.0} ms, max {delays[99]:0.0} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[dashboard] publish→screen delay over 100 events: median {median:0.0} ms, p90 {delays[89]:0.0} ms, max {delays[99]:0.0} ms"));
         delays.Should().OnlyContain(d => d >= 0, "a price cannot be shown before it was published");
+    }
+
+    /// <summary>A page open on the dashboard, showing <paramref name="symbol"/>'s tile at <paramref name="shown"/> after one ticker.</summary>
+    private async Task<(IPage Page, ILocator Price)> OpenShowingAsync(string symbol, double price, string shown)
+    {
+        var page = await browser.OpenAsync(_dashboard.Url);
+        await _dashboard.PublishAsync(SampleEvents.Ticker(symbol, price, Noon));
+        var locator = page.Locator($".tile[data-key='binance:{symbol}'] .price");
+        await Expect(locator).ToHaveTextAsync(shown, Soon);
+        return (page, locator);
     }
 }

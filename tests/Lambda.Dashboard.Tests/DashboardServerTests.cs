@@ -64,7 +64,7 @@ public sealed class DashboardServerTests
         for (var i = 1; i <= events; i++)
         {
             // 300 symbols, many changes each: far more than the stalled page could ever take.
-            await dashboard.PublishAsync(LiveDashboard.Ticker($"S{i % 300}USDT", i, Noon.AddMilliseconds(i)));
+            await dashboard.PublishAsync(SampleEvents.Ticker($"S{i % 300}USDT", i, Noon.AddMilliseconds(i)));
         }
 
         await Deadline.WaitUntilAsync(() => dashboard.Board.Events >= before + events, TimeSpan.FromSeconds(60), $"{events} events on the board");
