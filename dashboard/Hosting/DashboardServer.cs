@@ -20,6 +20,9 @@ namespace Lambda.Dashboard.Hosting;
 /// </summary>
 public static class DashboardServer
 {
+    /// <summary>The shortest time between two batches to one page (40 a second, above what a screen shows apart): a change after a quiet spell goes at once.</summary>
+    public static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(25);
+
     /// <param name="configure">Last changes to the builder (tests put an in-memory server in place of Kestrel).</param>
     public static async Task<WebApplication> BuildAsync(DashboardSettings settings, CancellationToken cancellationToken, Action<WebApplicationBuilder>? configure = null)
     {
@@ -58,7 +61,7 @@ public static class DashboardServer
     /// One page's Server-Sent Events: the snapshot, then whatever changed, as fast as this page reads.
     /// A page that reads slowly only delays itself (its changes are coalesced, see <see cref="PageConnection"/>).
     /// </summary>
-    private static async Task StreamAsync(HttpContext context, MarketBoard board, IHostApplicationLifetime lifetime)
+    private static async Task StreamAsync(HttpContext context, MarketBoard board, TimeProvider clock, IHostApplicationLifetime lifetime)
     {
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         context.Response.Headers.ContentType = "text/event-stream";
@@ -75,7 +78,16 @@ public static class DashboardServer
             {
                 await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), stop.Token).ConfigureAwait(false);
                 await context.Response.Body.FlushAsync(stop.Token).ConfigureAwait(false);
+                var written = clock.GetTimestamp();
                 text.Clear();
+                // A browser reads the stream faster than it can draw: at most one batch per frame
+                // interval, so changes coalesce here rather than queue up inside the page.
+                var rest = FrameInterval - clock.GetElapsedTime(written);
+                if (rest > TimeSpan.Zero)
+                {
+                    await Task.Delay(rest, clock, stop.Token).ConfigureAwait(false);
+                }
+
                 foreach (var message in await page.NextAsync(stop.Token).ConfigureAwait(false))
                 {
                     Append(text, message);
