@@ -18,7 +18,7 @@ namespace Lambda.Core.Windows;
 /// largest event time it delivered, and the watermark follows the minimum over the inputs that are not
 /// idle (Spark's default multiple-watermark policy), so an input read ahead of another cannot make the
 /// other's events late. An input with no event yet holds the watermark until it is marked idle
-/// (<see cref="SetIdle"/>; an event makes it active again). Without declared inputs every event counts
+/// (<see cref="SetIdle"/>; an event makes it active again); when all are idle, the furthest counts. Without declared inputs every event counts
 /// for one input. The watermark never goes back, and it advances with every event that is not ignored
 /// (late ones included). Closed windows are queued once and handed out by <see cref="TakeClosed"/> (or <see cref="Flush"/>).
 /// </remarks>
@@ -43,7 +43,7 @@ public sealed class CandleWindowEngine
     private long _closedBefore = long.MinValue;
     private long _nextEnd = long.MaxValue;
 
-    // The minimum of the active inputs' largest event times; long.MaxValue while every input is idle.
+    // What the watermark trails: the minimum of the active inputs' largest event times (see MinOfActiveInputs).
     private long _inputsMin = long.MaxValue;
     private long _merged;
     private long _duplicates;
@@ -146,8 +146,8 @@ public sealed class CandleWindowEngine
 
     /// <summary>
     /// Leaves an input out of the watermark (idle) or takes it back in; returns whether that changed
-    /// anything. Leaving out the slowest input may close windows (see <see cref="TakeClosed"/>). While
-    /// every input is idle the watermark holds.
+    /// anything. Leaving out the slowest input may close windows (see <see cref="TakeClosed"/>). When
+    /// every input is idle the watermark follows the furthest one.
     /// </summary>
     public bool SetIdle(int input, bool idle)
     {
@@ -453,18 +453,25 @@ public sealed class CandleWindowEngine
         }
     }
 
+    /// <summary>
+    /// The minimum of the active inputs' largest event times; when every input is idle, the maximum over
+    /// all of them (as Flink's watermark valve does): nothing is arriving, so nothing can be late to the
+    /// furthest input's progress. long.MaxValue without inputs.
+    /// </summary>
     private long MinOfActiveInputs()
     {
         var min = long.MaxValue;
+        var max = long.MinValue;
         foreach (var clock in _inputs)
         {
+            max = Math.Max(max, clock.MaxEventTime);
             if (!clock.Idle && clock.MaxEventTime < min)
             {
                 min = clock.MaxEventTime;
             }
         }
 
-        return min;
+        return min == long.MaxValue && _inputs.Count > 0 ? max : min;
     }
 
     private void AdvanceWatermark()
@@ -472,7 +479,7 @@ public sealed class CandleWindowEngine
         _inputsMin = MinOfActiveInputs();
         if (_inputsMin is long.MinValue or long.MaxValue)
         {
-            // An active input has delivered nothing yet, or every input is idle: the watermark holds.
+            // An active input has delivered nothing yet (or no input has): the watermark holds.
             return;
         }
 

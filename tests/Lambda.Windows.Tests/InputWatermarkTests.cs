@@ -150,21 +150,21 @@ public class InputWatermarkTests
     }
 
     [Fact]
-    public void When_every_input_is_idle_the_watermark_holds()
+    public void When_every_input_is_idle_the_watermark_follows_the_furthest_one()
     {
         var engine = new CandleWindowEngine(Options);
         var a = engine.DeclareInput("a");
         var b = engine.DeclareInput("b");
         engine.Add(Kline("2026-08-01T00:00:00", 1, 2, 0.5, 1.5, 1), a);
-        engine.Add(Kline("2026-08-02T00:00:00", 1, 2, 0.5, 1.5, 1), b);
-        var watermark = engine.Watermark;
+        engine.Add(Kline("2026-08-03T00:00:00", 1, 2, 0.5, 1.5, 1, symbol: "ETHUSDT"), b);
+        engine.Watermark.Should().Be(DateTimeOffset.FromUnixTimeMilliseconds(Ms("2026-08-01T04:00:00") - 1 - 600_000));
 
-        engine.SetIdle(a, idle: true);
-        var afterA = engine.Watermark;
         engine.SetIdle(b, idle: true);
+        engine.Watermark.Should().Be(DateTimeOffset.FromUnixTimeMilliseconds(Ms("2026-08-01T04:00:00") - 1 - 600_000), "a, the slowest, is active");
+        engine.SetIdle(a, idle: true);
 
-        afterA.Should().BeAfter(watermark!.Value, "b alone is ahead of a");
-        engine.Watermark.Should().Be(afterA);
+        engine.Watermark.Should().Be(DateTimeOffset.FromUnixTimeMilliseconds(Ms("2026-08-03T04:00:00") - 1 - 600_000), "nothing arrives: b's progress counts");
+        engine.TakeClosed().KlineCandles.Select(c => c.Candle.Day).Should().Equal(new DateOnly(2026, 8, 1));
     }
 
     [Fact]
