@@ -206,7 +206,9 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
             {
                 if (!_shards.TryGetValue(number, out var shard))
                 {
-                    shard = StreamShard.Resume(number, options, _layout, loggers.CreateLogger<StreamShard>(), TimeProvider.System);
+                    // The fence first: once the epoch is taken, a previous holder that wakes up cannot write over what is loaded here.
+                    var fence = ShardFence.Take(_layout, number, CancellationToken.None);
+                    shard = StreamShard.Resume(number, options, _layout, loggers.CreateLogger<StreamShard>(), TimeProvider.System, fence);
                     _shards.Add(number, shard);
                     _resumed |= shard.Resumed;
                 }
@@ -298,9 +300,13 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
         try
         {
             var now = DateTimeOffset.UtcNow;
-            foreach (var shard in _shards.Values.Where(s => force || s.NeedsCheckpoint))
+            foreach (var shard in _shards.Values.Where(s => force || s.NeedsCheckpoint).ToList())
             {
-                Count(await shard.CheckpointAsync(_source!, _outbox, now, cancellationToken).ConfigureAwait(false));
+                if (Count(await shard.CheckpointAsync(_source!, _outbox, now, cancellationToken).ConfigureAwait(false)))
+                {
+                    // Fenced off: another member holds it now; its messages still arriving here are skipped.
+                    _shards.Remove(shard.Id);
+                }
             }
         }
         finally
@@ -309,7 +315,8 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
         }
     }
 
-    private void Count(CheckpointWritten written)
+    /// <summary>Adds up what a checkpoint wrote; true when the shard's fence refused it.</summary>
+    private bool Count(CheckpointWritten written)
     {
         _windowsThisRun += written.Windows;
         _partsThisRun += written.Parts;
@@ -318,6 +325,8 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
         {
             LogCommitRefused(error);
         }
+
+        return written.Refused;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The group refused the commit of a checkpoint's positions ({Error}); the checkpoint file is written and is what a restart reads")]

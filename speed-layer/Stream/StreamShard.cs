@@ -24,6 +24,7 @@ internal sealed partial class StreamShard
     private readonly SpeedStreamLayout _layout;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly ShardFence _fence;
 
     // When each topic's partition of this shard last delivered an event (TimeProvider timestamps), by engine input index.
     private readonly Dictionary<string, long> _lastActivity = new(StringComparer.Ordinal);
@@ -39,8 +40,9 @@ internal sealed partial class StreamShard
     private bool _dirty;
     private bool _saved;
 
-    private StreamShard(int id, SpeedStreamOptions options, SpeedStreamLayout layout, ILogger logger, TimeProvider time)
+    private StreamShard(int id, SpeedStreamOptions options, SpeedStreamLayout layout, ILogger logger, TimeProvider time, ShardFence fence)
     {
+        _fence = fence;
         Id = id;
         _options = options;
         _layout = layout;
@@ -77,7 +79,8 @@ internal sealed partial class StreamShard
     /// a holder that died before its next checkpoint wrote after it: parts at or after its next sequence,
     /// whose windows will be closed again, and temporary files.
     /// </summary>
-    public static StreamShard Resume(int id, SpeedStreamOptions options, SpeedStreamLayout layout, ILogger logger, TimeProvider time)
+    /// <remarks>Call it with the shard's <paramref name="fence"/> taken: from then on, a previous holder can no longer write.</remarks>
+    public static StreamShard Resume(int id, SpeedStreamOptions options, SpeedStreamLayout layout, ILogger logger, TimeProvider time, ShardFence fence)
     {
         var checkpoint = SpeedStreamCheckpoint.Load(layout.CheckpointPath(id));
         if (checkpoint is not null && (checkpoint.Shard != id || checkpoint.Group != layout.Group))
@@ -85,7 +88,7 @@ internal sealed partial class StreamShard
             throw new InvalidDataException($"Checkpoint file {layout.CheckpointPath(id)} belongs to group {checkpoint.Group} shard {checkpoint.Shard}, not {layout.Group} shard {id}");
         }
 
-        var shard = new StreamShard(id, options, layout, logger, time) { Resumed = checkpoint is not null, StartPositions = checkpoint?.Positions ?? [] };
+        var shard = new StreamShard(id, options, layout, logger, time, fence) { Resumed = checkpoint is not null, StartPositions = checkpoint?.Positions ?? [] };
         if (checkpoint is not null)
         {
             foreach (var p in checkpoint.Positions)
@@ -169,8 +172,19 @@ internal sealed partial class StreamShard
     /// windows, (3) the late events' dead letters, delivered and flushed, (4) the checkpoint file, every
     /// file atomically, and only then (5) the positions committed to the source.
     /// </summary>
+    /// <remarks>
+    /// Under the shard's fence: when another member took the shard meanwhile (a later epoch), nothing is
+    /// written, the refusal is logged and returned (<see cref="CheckpointWritten.Refused"/>), and the caller drops the shard.
+    /// </remarks>
     public async Task<CheckpointWritten> CheckpointAsync(IEventSource source, DeadLetterOutbox? outbox, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        using var fenced = _fence.Enter(out var currentEpoch, cancellationToken);
+        if (fenced is null)
+        {
+            LogFenced(Id, _fence.Epoch, currentEpoch);
+            return new(0, 0, 0, null, Refused: true);
+        }
+
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["lambda.layer"] = "speed",
@@ -234,7 +248,7 @@ internal sealed partial class StreamShard
         var positions = (_positionsBeforeWaiting ?? _positions).Values
             .OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition, StringComparer.Ordinal).ToList();
         var checkpoint = new SpeedStreamCheckpoint(SpeedStreamCheckpoint.CurrentVersion, _layout.Group, Id, _options.Topics, positions, sequence, _interval,
-            _engine?.Snapshot().ToJson(), EventsRead, Undeserializable, WindowsClosed + windows, DeadLetters + deadLetters);
+            _engine?.Snapshot().ToJson(), EventsRead, Undeserializable, WindowsClosed + windows, DeadLetters + deadLetters, _fence.Epoch);
         await checkpoint.SaveAsync(_layout.CheckpointPath(Id), cancellationToken).ConfigureAwait(false);
         NextPart = sequence;
         WindowsClosed += windows;
@@ -362,6 +376,10 @@ internal sealed partial class StreamShard
     private static string Format(DateTimeOffset? time) =>
         time?.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) ?? "none";
 
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Shard {Shard}: this member's epoch {Epoch} is stale (another member took the shard at epoch {Current}); checkpoint refused, nothing written, shard dropped")]
+    private partial void LogFenced(int shard, long epoch, long current);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard}: input {Topic} idle for {Seconds:F1} s, left out of the watermark (now {Watermark})")]
     private partial void LogInputIdle(int shard, string topic, double seconds, string watermark);
 
@@ -401,4 +419,5 @@ internal sealed partial class StreamShard
 
 /// <summary>What one shard checkpoint wrote.</summary>
 /// <param name="CommitError">Why the source refused the commit of the positions, if it did.</param>
-internal readonly record struct CheckpointWritten(long Windows, long Parts, long DeadLetters, string? CommitError);
+/// <param name="Refused">The shard's fence refused the write: another member holds the shard now.</param>
+internal readonly record struct CheckpointWritten(long Windows, long Parts, long DeadLetters, string? CommitError, bool Refused = false);

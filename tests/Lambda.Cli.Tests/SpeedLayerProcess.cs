@@ -54,6 +54,19 @@ internal sealed class SpeedLayerProcess : IDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the process stops where it is (no heartbeat, no write) until <see cref="ThawAsync"/>.</summary>
+    public Task FreezeAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT: a frozen process carries on where it stopped.</summary>
+    public Task ThawAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {_process.Id}") { UseShellExecute = false })!;
+        await kill.WaitForExitAsync();
+        kill.ExitCode.Should().Be(0, "kill -{0} {1}", signal, _process.Id);
+    }
+
     /// <summary>SIGKILL: no chance to write anything more.</summary>
     public async Task KillAsync()
     {
