@@ -155,5 +155,8 @@ say "Run time: $(( $(date +%s) - started )) s"
 if $dashboard; then
   say ""
   say "Dashboard: $dashboard_url (now with the serving view); Ctrl+C stops it"
+  # With a trap on INT the wait ends at Ctrl+C (without one bash would wait for the dashboard, which
+  # as a background job ignores SIGINT); the EXIT trap then stops the dashboard and Redis.
+  trap 'exit 130' INT TERM
   wait "$dashboard_pid" || true
 fi
