@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Lambda.Core.CommandLine;
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 using Lambda.Merge.Run;
 using Lambda.Merge.Show;
 
@@ -34,11 +34,12 @@ public static class MergeCommand
             }
         });
         var show = new Command("show", "Print a Parquet file's schema and rows.") { file, format, limit };
-        show.SetAction(parseResult =>
+        show.SetAction(async (parseResult, cancellationToken) =>
         {
             try
             {
-                ParquetShow.Write(parseResult.GetRequiredValue(file).FullName, parseResult.GetRequiredValue(format), parseResult.GetRequiredValue(limit), parseResult.InvocationConfiguration.Output);
+                await ParquetShow.WriteAsync(parseResult.GetRequiredValue(file).FullName, parseResult.GetRequiredValue(format), parseResult.GetRequiredValue(limit),
+                    parseResult.InvocationConfiguration.Output, cancellationToken);
                 return 0;
             }
             catch (ParquetException e)

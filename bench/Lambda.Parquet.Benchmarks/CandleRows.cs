@@ -1,5 +1,5 @@
 using System.Globalization;
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 
 namespace Lambda.Parquet.Benchmarks;
 

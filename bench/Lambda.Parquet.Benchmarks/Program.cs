@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 using Lambda.Parquet.Benchmarks;
 using Lambda.Testing;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 using Lambda.Core.Progress;
 using Lambda.Merge.Reports;
 using Lambda.Merge.Serving;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Lambda.Core.Parquet;
 using Lambda.Core.Views;
 using Lambda.Merge;
 using Lambda.Merge.Serving;

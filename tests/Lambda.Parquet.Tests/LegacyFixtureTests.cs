@@ -1,5 +1,4 @@
 using Lambda.BatchLayer.Master;
-using Lambda.Core.Parquet;
 using Lambda.Core.Views;
 using Lambda.Merge.Serving;
 using Lambda.SpeedLayer.Batch;
@@ -66,6 +65,6 @@ public sealed class LegacyFixtureTests
     private static (List<T> Rows, IReadOnlyDictionary<string, string> Metadata, int RowGroups) ReadAll<T>(string path, IParquetRecordMap<T> map)
     {
         using var reader = ParquetFileReader.Open(path);
-        return (reader.Read(map).ToList(), reader.KeyValueMetadata, reader.RowGroups.Count);
+        return (reader.Read(map).ToList(), reader.KeyValueMetadata, reader.RowGroupCount);
     }
 }
