@@ -92,7 +92,7 @@ public sealed class ForeignParquetFile
             return strings;
         }
 
-        if (field.ClrType == typeof(byte[]))
+        if (field.ClrType == typeof(byte[]) || field.ClrType == typeof(ReadOnlyMemory<byte>))
         {
             var bytes = new byte[rows][];
             await group.ReadAsync(field, bytes, null, cancellationToken).ConfigureAwait(false);
