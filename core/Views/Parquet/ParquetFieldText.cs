@@ -18,6 +18,11 @@ public static class ParquetFieldText
         var logical = element?.LogicalType is { } union
             ? union.GetType().GetProperties().Where(p => p.GetValue(union) is not null).Select(p => p.Name).FirstOrDefault()
             : element?.ConvertedType?.ToString();
+        if (logical == "TIMESTAMP" && data is DateTimeDataField timestamp)
+        {
+            logical = $"TIMESTAMP({timestamp.Unit.ToString().ToUpperInvariant()}{(timestamp.IsAdjustedToUTC ? ", UTC" : "")})";
+        }
+
         return logical is null ? $"{element?.Type}" : $"{element?.Type} {logical}";
     }
 }
