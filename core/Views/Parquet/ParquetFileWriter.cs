@@ -47,6 +47,13 @@ public sealed class ParquetFileWriter : IDisposable
                 _ => CompressionMethod.None,
             },
         };
+        // Counters and ids (trades, ticks) mostly grow by small steps: delta encoding stores them in a few bits
+        // where PLAIN takes eight bytes a value; strings keep Parquet.Net's default, a dictionary.
+        foreach (var column in schema.Columns.Where(c => c.Kind == ParquetColumnKind.Int64))
+        {
+            netOptions.ColumnEncodingHints[column.Name] = EncodingHint.DeltaBinaryPacked;
+        }
+
         var netSchema = new NetSchema(_columns.Select(c => (Field)c.Field));
         _writer = Wait(() => ParquetWriter.CreateAsync(netSchema, output, netOptions, append: false, CancellationToken.None));
         Row = new ParquetRowWriter(_columns);
