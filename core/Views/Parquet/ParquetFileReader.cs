@@ -139,7 +139,11 @@ public sealed class ParquetFileReader : IDisposable
         }
 
         _disposed = true;
-        Task.Run(async () => await _reader.DisposeAsync().ConfigureAwait(false)).GetAwaiter().GetResult();
+        ParquetNetCall.Wait(async () =>
+        {
+            await _reader.DisposeAsync().ConfigureAwait(false);
+            return 0;
+        });
         if (_ownsStream)
         {
             _input.Dispose();
@@ -163,9 +167,10 @@ public sealed class ParquetFileReader : IDisposable
         }
 
         // Two sets of column buffers: the caller walks one while the next row group decodes into the other.
-        ReadColumn[][] sets = [NewSet(projection), NewSet(projection)];
+        ReadColumn[][] sets = [NewSet(projection), groups > 1 ? NewSet(projection) : []];
         var row = new ParquetRowReader(this);
-        var next = Load(sets[0], 0);
+        // The first row group decodes on the caller's thread: a file of one row group (most views) needs no other.
+        Task<int>? next = Task.FromResult(Wait(() => LoadAsync(sets[0], 0), "row group 0 cannot be read"));
         long first = 0;
         try
         {
@@ -173,7 +178,8 @@ public sealed class ParquetFileReader : IDisposable
             {
                 var count = Wait(() => next!, $"row group {group} cannot be read");
                 var current = sets[group % 2];
-                next = group + 1 < groups ? Load(sets[(group + 1) % 2], group + 1) : null;
+                var following = group + 1;
+                next = following < groups ? Task.Run(() => LoadAsync(sets[following % 2], following)) : null;
                 row.Bind(current, first);
                 for (var i = 0; i < count; i++)
                 {
@@ -203,7 +209,7 @@ public sealed class ParquetFileReader : IDisposable
 
     private ReadColumn[] NewSet(int[] projection) => [.. projection.Select(i => ReadColumn.For(Schema[i], _fields[i]!))];
 
-    private Task<int> Load(ReadColumn[] set, int group) => Task.Run(async () =>
+    private async Task<int> LoadAsync(ReadColumn[] set, int group)
     {
         using var reader = _reader.OpenRowGroupReader(group);
         var rows = checked((int)reader.RowCount);
@@ -213,7 +219,7 @@ public sealed class ParquetFileReader : IDisposable
         }
 
         return rows;
-    });
+    }
 
     internal ParquetException Problem(string problem) => ParquetException.For(Name, problem);
 
@@ -221,7 +227,7 @@ public sealed class ParquetFileReader : IDisposable
     {
         try
         {
-            return Task.Run(work).GetAwaiter().GetResult();
+            return ParquetNetCall.Wait(work);
         }
         catch (Exception e) when (e is not (ParquetException or OperationCanceledException))
         {

@@ -7,8 +7,7 @@ namespace Lambda.Core.Views;
 /// <summary>
 /// Writes a view through Parquet.Net, one row at a time: rows are buffered per column for one row group
 /// (<see cref="ParquetWriterOptions.RowGroupRows"/>), then each column goes to Parquet.Net's columnar writer.
-/// The callers are synchronous (they stream rows from enumerators), so each row group is written on the
-/// thread pool and waited for; no caller's synchronization context is ever captured.
+/// The callers are synchronous (they stream rows from enumerators): see <see cref="ParquetNetCall"/>.
 /// </summary>
 public sealed class ParquetFileWriter : IDisposable
 {
@@ -187,7 +186,7 @@ public sealed class ParquetFileWriter : IDisposable
         RowGroupsWritten++;
     }
 
-    private static T Wait<T>(Func<Task<T>> work) => Task.Run(work).GetAwaiter().GetResult();
+    private static T Wait<T>(Func<Task<T>> work) => ParquetNetCall.Wait(work);
 }
 
 /// <summary>One column's values of the row group being buffered.</summary>
