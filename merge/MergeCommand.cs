@@ -24,15 +24,9 @@ public static class MergeCommand
         var file = new Argument<FileInfo>("FILE") { Description = "A Parquet file" };
         file.AcceptExistingOnly();
         var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "csv", "json");
-        var limit = new Option<int>("--limit") { Description = "At most this many rows", DefaultValueFactory = _ => 50 };
-        limit.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 0)
-            {
-                result.AddError("--limit must be zero or more");
-            }
-        });
+        format.AcceptsOneOf("table", "csv", "json");
+        var limit = new Option<int>("--limit") { Description = "At most this many rows", DefaultValueFactory = _ => 50 }
+            .Accepts(value => value >= 0, "a whole number, zero or more");
         var show = new Command("show", "Print a Parquet file's schema and rows.") { file, format, limit };
         show.SetAction(parseResult =>
         {
