@@ -60,6 +60,7 @@ public static class BatchLayerCommand
         var build = new Command("build", "Recompute the batch views from the master dataset.")
         {
             CommonOptions.Day("--until", "Batch horizon: the last UTC day the batch views cover"),
+            new Option<bool>("--allow-empty") { Description = "Publish an empty batch view even over a non-empty one (refused otherwise: the previous views stay)" },
         };
         build.SetAction(BuildCommand.RunAsync);
 

@@ -17,7 +17,7 @@ public static class CommonOptions
         };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<DirectoryInfo>() is { } directory && UnusableDirectory(directory, create: !result.Implicit) is { } problem)
+            if (result.GetValueOrDefault<DirectoryInfo>() is { } directory && UnusableDirectory(directory, probe: !result.Implicit) is { } problem)
             {
                 result.AddError($"--data-dir '{directory}' {problem}");
             }
@@ -27,10 +27,10 @@ public static class CommonOptions
 
     /// <summary>
     /// Why <paramref name="directory"/> cannot be a data directory (a file, below a file, cannot be
-    /// created), or null. Only a directory given explicitly is created here: every command creates it
-    /// anyway, and creating it is the one sure test that it can be.
+    /// created), or null. A missing directory given explicitly is created and removed again: trying is
+    /// the one sure test that it can be, and parsing a command line must leave nothing behind.
     /// </summary>
-    private static string? UnusableDirectory(DirectoryInfo directory, bool create)
+    private static string? UnusableDirectory(DirectoryInfo directory, bool probe)
     {
         if (File.Exists(directory.FullName))
         {
@@ -45,8 +45,14 @@ public static class CommonOptions
             }
         }
 
-        if (create && !directory.Exists)
+        if (probe && !directory.Exists)
         {
+            var missing = new List<string>();
+            for (var d = directory; d is not null && !d.Exists; d = d.Parent)
+            {
+                missing.Add(d.FullName);
+            }
+
             try
             {
                 Directory.CreateDirectory(directory.FullName);
@@ -54,6 +60,19 @@ public static class CommonOptions
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
             {
                 return $"cannot be created: {e.Message}";
+            }
+
+            foreach (var created in missing)
+            {
+                try
+                {
+                    Directory.Delete(created);
+                }
+                catch (IOException)
+                {
+                    // Something else wrote into it meanwhile: it stays, as the command would have made it anyway.
+                    break;
+                }
             }
         }
 

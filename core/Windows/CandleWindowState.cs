@@ -80,6 +80,12 @@ public sealed record CandleWindowState(
 {
     public const int CurrentVersion = 1;
 
+    /// <summary>
+    /// What the closed windows had merged, so that exact copies arriving later count as duplicates, not
+    /// late. Not a constructor parameter: snapshots written before it existed still load (with none).
+    /// </summary>
+    public IReadOnlyList<ClosedWindowEvents> ClosedEvents { get; init; } = [];
+
     public string ToJson() => JsonSerializer.Serialize(this, WindowJsonContext.Default.CandleWindowState);
 
     public static CandleWindowState FromJson(string json) =>

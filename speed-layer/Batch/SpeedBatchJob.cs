@@ -80,7 +80,7 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
         var interval = options.KlineInterval ?? (options.Topics.Contains(Topics.Klines) ? null : "1m");
         var engine = interval is null ? null : CreateEngine(interval);
 
-        await using (var source = EventLog.CreateSource(kafka, dataDirectory, options.Consumer, options.Topics, stopAtEnd: true, loggers))
+        await using (var source = EventLog.CreateSource(kafka, dataDirectory, options.Consumer, options.Topics, stopAtEnd: true, loggers, fromBeginning: true))
         {
             ProgressDisplay? display = null;
             try

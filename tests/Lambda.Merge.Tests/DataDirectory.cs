@@ -51,12 +51,17 @@ internal sealed class DataDirectory : IDisposable
         Write(Path.Combine(Root, "views", "batch", "daily_candles.parquet"), candles, DailyCandleMap.Instance, metadata);
     }
 
-    public void WriteSpeed(string relativePath, IEnumerable<DailyCandle> candles, string? lineage = null)
+    public void WriteSpeed(string relativePath, IEnumerable<DailyCandle> candles, string? lineage = null, string? window = null)
     {
         var metadata = new Dictionary<string, string>();
         if (lineage is not null)
         {
             metadata[SpeedViews.LineageKey] = lineage;
+        }
+
+        if (window is not null)
+        {
+            metadata[SpeedViews.WindowKey] = window;
         }
 
         Write(Path.Combine(Root, "views", "speed", relativePath), candles, DailyCandleMap.Instance, metadata);

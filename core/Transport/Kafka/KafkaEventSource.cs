@@ -18,6 +18,9 @@ public sealed record KafkaSourceOptions(string GroupId, IReadOnlyList<string> To
     /// </summary>
     public IReadOnlyList<LogPosition>? StartPositions { get; init; }
 
+    /// <summary>Reading to the end starts at each partition's beginning, not at the group's committed offsets.</summary>
+    public bool FromBeginning { get; init; }
+
     /// <summary>
     /// Told when the group assigns or revokes partitions (continuous reading only). Its start
     /// positions replace <see cref="StartPositions"/>, and a partition it gives no position starts
@@ -236,7 +239,7 @@ public sealed partial class KafkaEventSource : IEventSource
             partitions.AddRange(topicMetadata.Partitions.Select(p => new TopicPartition(topic, new Partition(p.PartitionId))));
         }
 
-        var committed = partitions.Count == 0 ? [] : _consumer.Committed(partitions, MetadataTimeout);
+        var committed = partitions.Count == 0 || _source.FromBeginning ? [] : _consumer.Committed(partitions, MetadataTimeout);
         var ends = new Dictionary<TopicPartition, long>();
         var assignment = new List<TopicPartitionOffset>();
         foreach (var partition in partitions)
