@@ -149,7 +149,8 @@ public sealed class ImportCommandTests : IDisposable
 
             run.ExitCode.Should().Be(1);
             run.ToString().Should().Contain(reason);
-            Directory.GetFiles(Data, "*bad-rows*", SearchOption.AllDirectories).Should().BeEmpty("no row-by-row report for a file that holds no klines");
+            var reports = Path.Combine(Data, "reports");
+            (Directory.Exists(reports) ? Directory.GetFiles(reports, "*bad-rows*") : []).Should().BeEmpty("no row-by-row report for a file that holds no klines");
         }
     }
 
