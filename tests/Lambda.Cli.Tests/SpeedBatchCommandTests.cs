@@ -67,6 +67,20 @@ public sealed class SpeedBatchCommandTests : IDisposable
         ReadView().Candles.Should().NotBeEmpty();
     }
 
+    /// <summary>Issue #12, item 8: the same CSV replayed twice gives duplicates, not late events.</summary>
+    [Fact]
+    public async Task A_log_holding_the_same_replay_twice_counts_the_copies_as_duplicates_not_late()
+    {
+        await ReplayAsync();
+        var once = await BatchAsync();
+        await ReplayAsync();
+
+        var twice = await BatchAsync();
+
+        var events = long.Parse(System.Text.RegularExpressions.Regex.Match(once.Output, @"events read +(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        twice.Output.Should().Contain($"events read      {2 * events} ").And.Contain($"merged {events}, late 0, duplicates {events},");
+    }
+
     [Fact]
     public async Task Batch_of_another_interval_than_the_logs_says_its_events_were_ignored_not_that_the_log_is_empty()
     {

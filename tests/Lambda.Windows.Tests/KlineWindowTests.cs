@@ -163,7 +163,8 @@ public class KlineWindowTests
         var engine = Engine(window: TimeSpan.FromHours(1), interval: "1h");
         engine.Add(Kline("2026-08-01T05:00:00", 1, 2, 0.5, 1.5, 3, interval: "1h"));
         engine.Add(Kline("2026-08-01T06:00:00", 1, 2, 0.5, 1.5, 3, interval: "1h"));
-        var late = engine.Add(Kline("2026-08-01T05:00:00", 1, 2, 0.5, 1.5, 3, interval: "1h"));
+        // Another version of the closed kline (an exact copy would be a duplicate).
+        var late = engine.Add(Kline("2026-08-01T05:00:00", 1, 2, 0.5, 1.6, 3, interval: "1h"));
         late.Reason.Should().Be("late: open_time 2026-08-01T05:00:00Z is in window 2026-08-01T05:00:00Z/2026-08-01T06:00:00Z closed at watermark 2026-08-01T06:59:59.999Z");
         engine.TakeClosed().KlineCandles.Should().ContainSingle().Which.Candle.Complete.Should().BeTrue();
     }
