@@ -6,8 +6,6 @@
 # Environment: BENCH_CPUS, the CPU list for taskset (default 0; empty: no pinning).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-"$root/scripts/setup-librdkafka.sh" >&2
-export LAMBDA_DUCKDB_NODE_MODULES="$("$root/scripts/setup-duckdb.sh")/node_modules"
 dotnet build "$root/bench/Lambda.Batch.Benchmarks/Lambda.Batch.Benchmarks.csproj" -c Release --nologo -v quiet -clp:NoSummary >&2
 program=$root/artifacts/bin/Lambda.Batch.Benchmarks/release/Lambda.Batch.Benchmarks
 cpus=${BENCH_CPUS-0}

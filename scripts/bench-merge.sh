@@ -5,7 +5,5 @@
 # Arguments go to the program (--batch-rows N, --speed-rows N, --runs N, --quick).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-"$root/scripts/setup-librdkafka.sh" >&2
-export LAMBDA_DUCKDB_NODE_MODULES="$("$root/scripts/setup-duckdb.sh")/node_modules"
 dotnet build "$root/bench/Lambda.Merge.Benchmarks/Lambda.Merge.Benchmarks.csproj" -c Release --nologo -v quiet -clp:NoSummary >&2
 exec "$root/artifacts/bin/Lambda.Merge.Benchmarks/release/Lambda.Merge.Benchmarks" "$@"

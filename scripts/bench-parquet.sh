@@ -4,7 +4,5 @@
 # (--rows N, --runs N, --quick).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-"$root/scripts/setup-librdkafka.sh" >&2
-export LAMBDA_DUCKDB_NODE_MODULES="$("$root/scripts/setup-duckdb.sh")/node_modules"
 dotnet build "$root/bench/Lambda.Parquet.Benchmarks/Lambda.Parquet.Benchmarks.csproj" -c Release --nologo -v quiet -clp:NoSummary >&2
 exec "$root/artifacts/bin/Lambda.Parquet.Benchmarks/release/Lambda.Parquet.Benchmarks" "$@"

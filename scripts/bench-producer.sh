@@ -9,8 +9,6 @@ cd "$root"
 
 say() { printf '[bench-producer] %s\n' "$*" >&2; }
 
-# Confluent.Kafka's native library must be restorable (idempotent; quick once done).
-"$root/scripts/setup-librdkafka.sh" >&2
 
 if ! command -v kcat >/dev/null 2>&1; then
   sudo=()

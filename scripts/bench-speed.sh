@@ -11,10 +11,6 @@ cd "$root"
 
 say() { printf '[bench-speed] %s\n' "$*" >&2; }
 
-# Confluent.Kafka's native library must be restorable, DuckDB for node installed (both idempotent).
-"$root/scripts/setup-librdkafka.sh" >&2
-LAMBDA_DUCKDB_NODE_MODULES="$("$root/scripts/setup-duckdb.sh")/node_modules"
-export LAMBDA_DUCKDB_NODE_MODULES
 
 say "building bench/Lambda.Speed.Benchmarks (Release)"
 dotnet build "$root/bench/Lambda.Speed.Benchmarks/Lambda.Speed.Benchmarks.csproj" -c Release --nologo -v quiet -clp:NoSummary >&2
@@ -24,7 +20,7 @@ pin=()
 cpus=${BENCH_CPUS-0}
 if [ -n "$cpus" ] && command -v taskset >/dev/null 2>&1; then
   pin=(taskset -c "$cpus")
-  say "pinned with taskset -c $cpus: the job, librdkafka's threads, the mock cluster and DuckDB's node process share the core(s)"
+  say "pinned with taskset -c $cpus: the job, librdkafka's threads, the mock cluster and DuckDB share the core(s)"
 else
   say "not pinned to a core"
 fi

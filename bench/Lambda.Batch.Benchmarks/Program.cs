@@ -38,7 +38,7 @@ Console.WriteLine($"  master dataset: {partitions.Count:N0} partition files, {ro
 await using var duckDb = await DuckDb.StartAsync();
 var version = (await duckDb.QueryAsync("SELECT version()")).Rows[0][0];
 var defaultThreads = Convert.ToInt32((await duckDb.QueryAsync("SELECT current_setting('threads')")).Rows[0][0], CultureInfo.InvariantCulture);
-Console.WriteLine($"  DuckDB {version} (through @duckdb/node-api), default threads {defaultThreads}");
+Console.WriteLine($"  DuckDB {version} (DuckDB.NET, in process), default threads {defaultThreads}");
 var duckFile = Path.Combine(data, "duckdb-daily-candles.parquet");
 var sql = DailyCandlesOracle.Sql(master.KlinesDirectory);
 

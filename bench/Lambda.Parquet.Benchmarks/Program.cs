@@ -30,7 +30,7 @@ Console.WriteLine($"  machine {Environment.ProcessorCount} core(s), .NET {Enviro
 
 await using var duckDb = await DuckDb.StartAsync();
 var version = (await duckDb.QueryAsync("SELECT version()")).Rows[0][0];
-Console.WriteLine($"  DuckDB {version} (through @duckdb/node-api), in a node process beside this one");
+Console.WriteLine($"  DuckDB {version} (DuckDB.NET), in this process");
 var build = Stopwatch.StartNew();
 await duckDb.ExecuteAsync($"CREATE OR REPLACE TABLE candles AS {CandleRows.DuckDbSql(rows)}");
 Console.WriteLine($"  DuckDB table built in {build.Elapsed.TotalSeconds:0.0} s (not measured)");

@@ -62,7 +62,7 @@ try
         cases.Add(duck);
         duckDb.RequestTimeout = TimeSpan.FromHours(1);
         await duckDb.ExecuteAsync("SET threads = 1", cancel.Token);
-        report.Line($"  DuckDB {(await duckDb.QueryAsync("SELECT version()", cancel.Token)).Scalar()} (@duckdb/node-api in a node process, pid {duckDb.ProcessId}), SET threads = 1");
+        report.Line($"  DuckDB {(await duckDb.QueryAsync("SELECT version()", cancel.Token)).Scalar()} (DuckDB.NET, in this process), SET threads = 1");
     }
 
     List<BenchCandle>? ours = null;

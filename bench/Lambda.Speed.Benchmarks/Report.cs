@@ -54,7 +54,7 @@ public sealed class Report(TextWriter output)
         }
 
         Line("  events/s: wall clock; events/CPU-s: per core, from the CPU time of the process doing the work (ours: this");
-        Line("  process, with librdkafka's threads and the mock brokers for kafka-mock; DuckDB: its node process). They agree");
+        Line("  process, with librdkafka's threads and the mock brokers for kafka-mock; DuckDB: this process during its query). They agree");
         Line("  when the process is busy all the time on its core; a run that waits (or shares the core) shows more events/CPU-s.");
         Line();
     }

@@ -4,7 +4,7 @@ using Lambda.Testing;
 
 namespace Lambda.Parquet.Tests;
 
-/// <summary>Starts one DuckDB (a node child process) for the interop tests of this class.</summary>
+/// <summary>Starts one DuckDB (in process) for the interop tests of this class.</summary>
 public sealed class DuckDbFixture : IAsyncLifetime
 {
     public DuckDb Db { get; private set; } = null!;

@@ -1,20 +1,24 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Lambda.Testing.Native;
 
 namespace Lambda.Testing;
 
 /// <summary>
 /// librdkafka's built-in mock Kafka cluster, started through its C API: real Kafka protocol on
 /// loopback sockets, with brokers that can be taken down and brought back and errors that can be
-/// injected. It lives in the same librdkafka that Confluent.Kafka loads.
+/// injected. It lives in the very librdkafka file that Confluent.Kafka loaded (<see cref="LoadedLibrdkafka"/>),
+/// so the cluster and the clients under test share one library and one set of globals.
 /// </summary>
 public sealed partial class MockCluster : IDisposable
 {
-    private const string Library = "librdkafka";
+    private const string Library = LoadedLibrdkafka.ImportName;
     private const int ProducerType = 0;
 
     private readonly IntPtr _handle;
     private readonly IntPtr _cluster;
+
+    static MockCluster() => LoadedLibrdkafka.BindImportsOf(typeof(MockCluster).Assembly);
 
     public MockCluster(int brokers = 3)
     {

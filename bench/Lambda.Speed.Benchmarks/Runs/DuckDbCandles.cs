@@ -79,12 +79,12 @@ public static class DuckDbCandles
     public static async Task<(IReadOnlyList<BenchCandle> Candles, Measurement Measurement)> RunAsync(DuckDb duckDb, string sql, long events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(duckDb);
-        var cpu = ProcessCpu(duckDb.ProcessId);
+        var cpu = ProcessCpu(Environment.ProcessId);
         var watch = Stopwatch.StartNew();
         var result = await duckDb.QueryAsync(sql, cancellationToken).ConfigureAwait(false);
         var elapsed = watch.Elapsed;
         var candles = result.Rows.Select(Candle).ToList();
-        return (candles, new Measurement(events, elapsed, ProcessCpu(duckDb.ProcessId) - cpu));
+        return (candles, new Measurement(events, elapsed, ProcessCpu(Environment.ProcessId) - cpu));
     }
 
     private static BenchCandle Candle(IReadOnlyList<object?> row)

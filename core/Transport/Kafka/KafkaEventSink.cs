@@ -24,6 +24,7 @@ public sealed partial class KafkaEventSink : IEventSink
     {
         _options = options;
         _logger = logger;
+        KafkaNativeLibrary.EnsureLoaded();
         _producer = new ProducerBuilder<byte[], byte[]>(KafkaClientSettings.ForProducer(options))
             .SetErrorHandler((_, error) => LogClientError(error.Code, error.Reason, error.IsFatal))
             .SetLogHandler((_, message) => LogLibrdkafka(message.Facility, message.Message))

@@ -58,6 +58,7 @@ public sealed partial class KafkaEventSource : IEventSource
         _options = options;
         _source = source;
         _logger = logger;
+        KafkaNativeLibrary.EnsureLoaded();
         var settings = KafkaClientSettings.ForConsumer(options, source.GroupId);
         if (source.CoPartitioned)
         {
