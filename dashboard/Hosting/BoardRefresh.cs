@@ -1,4 +1,4 @@
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 using Lambda.Dashboard.Board;
 using Lambda.Dashboard.Views;
 using Lambda.Merge.Serving;

@@ -1,5 +1,4 @@
 using Lambda.Core.Contracts;
-using Lambda.Core.Parquet;
 using Lambda.Core.Views;
 using Lambda.Dashboard.Board;
 using Lambda.Merge.Serving;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Configuration;
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 using Lambda.Core.Transport;
 using Lambda.Core.Windows;
 
@@ -60,7 +60,10 @@ internal static class BatchCommand
     {
         if (result.Candles.Count == 0)
         {
-            await output.WriteLineAsync("No candles: the log holds no events of these topics (after --from). An empty view was written.").ConfigureAwait(false);
+            await output.WriteLineAsync(result.Counters.Ignored > 0
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"No candles: the log's {result.Counters.Ignored} event(s) of these topics were all ignored (klines of another interval than {result.KlineInterval ?? "the first kline's"}: pass the log's --interval). An empty view was written.")
+                : "No candles: the log holds no events of these topics (after --from). An empty view was written.").ConfigureAwait(false);
             return;
         }
 

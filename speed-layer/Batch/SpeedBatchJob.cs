@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Lambda.Core.Contracts;
-using Lambda.Core.Parquet;
 using Lambda.Core.Progress;
 using Lambda.Core.Storage;
 using Lambda.Core.Transport;
@@ -94,7 +93,7 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
             return created;
         }
 
-        await using (var source = EventLog.CreateSource(kafka, dataDirectory, options.Consumer, options.Topics, stopAtEnd: true, loggers))
+        await using (var source = EventLog.CreateSource(kafka, dataDirectory, options.Consumer, options.Topics, stopAtEnd: true, loggers, fromBeginning: true))
         {
 
             ProgressDisplay? display = null;
@@ -325,7 +324,7 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
             ["lambda.speed.from"] = options.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
             ["lambda.speed.events_read"] = read.ToString(CultureInfo.InvariantCulture),
             ["lambda.speed.written_at"] = writtenAt,
-            // The merge reads this as the lineage of the rows (issue #7).
+            // The merge reads this as the lineage of the rows.
             [SpeedViewMetadata.Lineage] = "batch:" + writtenAt,
         };
     }

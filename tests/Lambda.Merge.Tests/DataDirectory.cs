@@ -1,22 +1,9 @@
-using System.CommandLine;
-using Lambda.Core.Parquet;
+using Lambda.Testing;
 using Lambda.Core.Views;
 using Lambda.Merge;
 using Lambda.Merge.Serving;
 
 namespace Lambda.Merge.Tests;
-
-/// <summary>What a command printed and returned.</summary>
-internal sealed record CommandRun(int ExitCode, string Output, string Error)
-{
-    public static async Task<CommandRun> InvokeAsync(RootCommand command, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await command.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return new CommandRun(exitCode, output.ToString(), error.ToString());
-    }
-}
 
 /// <summary>
 /// A temporary data directory with crafted views: the batch view with its build metadata, speed
@@ -50,12 +37,17 @@ internal sealed class DataDirectory : IDisposable
         Write(Path.Combine(Root, "views", "batch", "daily_candles.parquet"), candles, DailyCandleMap.Instance, metadata);
     }
 
-    public void WriteSpeed(string relativePath, IEnumerable<DailyCandle> candles, string? lineage = null)
+    public void WriteSpeed(string relativePath, IEnumerable<DailyCandle> candles, string? lineage = null, string? window = null)
     {
         var metadata = new Dictionary<string, string>();
         if (lineage is not null)
         {
             metadata[SpeedViews.LineageKey] = lineage;
+        }
+
+        if (window is not null)
+        {
+            metadata[SpeedViews.WindowKey] = window;
         }
 
         Write(Path.Combine(Root, "views", "speed", relativePath), candles, DailyCandleMap.Instance, metadata);
