@@ -1,3 +1,4 @@
+using Lambda.Core.CommandLine;
 using Lambda.Dashboard.Hosting;
 
-return await DashboardCommand.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
+return await CommandLineRun.InvokeAsync(DashboardCommand.Build(), args).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -90,8 +89,7 @@ public sealed class DashboardServerTests
         {
             var capture = Path.Combine(data, "capture.txt");
             SyntheticMarket.WriteCapture(capture, ["BTCUSDT", "ETHUSDT"], rounds: 100);
-            (await ProducerCommand.Build().Parse(["--data-dir", data, "replay", capture, "--stats-every", "0"]).InvokeAsync(new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null }))
-                .Should().Be(0);
+            (await CommandRun.InvokeAsync(ProducerCommand.Build(), "--data-dir", data, "replay", capture, "--stats-every", "0")).ExitCode.Should().Be(0);
             var logged = Directory.EnumerateFiles(Path.Combine(data, "topics"), "*.jsonl", SearchOption.AllDirectories).Sum(f => File.ReadLines(f).Count());
 
             var settings = new DashboardSettings { DataDirectory = data, ViewsRefresh = TimeSpan.FromMilliseconds(200) };
@@ -125,13 +123,11 @@ public sealed class DashboardServerTests
     [InlineData("--views-refresh", "0s", "--views-refresh '0s' is not a positive duration")]
     public async Task A_bad_option_is_refused_with_one_clear_line(string option, string value, string message)
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
+        var run = await CommandRun.InvokeAsync(DashboardCommand.Build(), option, value);
 
-        var exitCode = await DashboardCommand.Build().Parse([option, value]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-
-        exitCode.Should().Be(1);
-        error.ToString().Should().Contain(message);
-        output.ToString().Should().NotContain("Dashboard on");
+        run.ExitCode.Should().Be(1);
+        run.Error.Should().Contain(message);
+        run.Error.Trim().Split('\n').Should().ContainSingle("one clear line");
+        run.Output.Should().NotContain("Dashboard on");
     }
 }

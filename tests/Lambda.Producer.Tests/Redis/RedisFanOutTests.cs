@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -148,14 +147,8 @@ public sealed partial class RedisFanOutTests : IAsyncLifetime, IDisposable
         Directory.Exists(Path.Combine(_directory, "data", "topics")).Should().BeFalse("nothing runs with a bad option");
     }
 
-    private async Task<(int ExitCode, string Output, string Error)> ReplayAsync(string capture, params string[] options)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        string[] args = ["--data-dir", Path.Combine(_directory, "data"), "replay", capture, "--stats-every", "0", .. options];
-        var exitCode = await Task.Run(() => ProducerCommand.Build().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }));
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private Task<CommandRun> ReplayAsync(string capture, params string[] options) =>
+        Task.Run(() => CommandRun.InvokeAsync(ProducerCommand.Build(), ["--data-dir", Path.Combine(_directory, "data"), "replay", capture, "--stats-every", "0", .. options]));
 
     private Dictionary<string, List<string>> EventLogLines() =>
         Topics.All.ToDictionary(topic => topic, topic =>
