@@ -64,6 +64,9 @@ public sealed class Column
 
     public Column Or(Column other) => Binary("or", other);
 
+    /// <summary>A window function over the whole input (<c>OVER ()</c>): one partition, no order, no frame.</summary>
+    public Column Over() => new(new Expression { Window = new Expression.Types.Window { WindowFunction = Expression } });
+
     public Column Asc() => Sort(Expression.Types.SortOrder.Types.SortDirection.Ascending, Expression.Types.SortOrder.Types.NullOrdering.SortNullsFirst);
 
     public Column Desc() => Sort(Expression.Types.SortOrder.Types.SortDirection.Descending, Expression.Types.SortOrder.Types.NullOrdering.SortNullsLast);

@@ -112,6 +112,25 @@ public sealed class DataFrame
         });
     }
 
+    /// <summary>A join on a condition; <paramref name="how"/> is inner, left, right, full, left_semi, left_anti or cross.</summary>
+    public DataFrame Join(DataFrame right, Column condition, string how = "inner")
+    {
+        ArgumentNullException.ThrowIfNull(right);
+        ArgumentNullException.ThrowIfNull(condition);
+        var type = how.ToLowerInvariant() switch
+        {
+            "inner" => global::Spark.Connect.Join.Types.JoinType.Inner,
+            "left" or "leftouter" or "left_outer" => global::Spark.Connect.Join.Types.JoinType.LeftOuter,
+            "right" or "rightouter" or "right_outer" => global::Spark.Connect.Join.Types.JoinType.RightOuter,
+            "full" or "outer" or "fullouter" or "full_outer" => global::Spark.Connect.Join.Types.JoinType.FullOuter,
+            "semi" or "leftsemi" or "left_semi" => global::Spark.Connect.Join.Types.JoinType.LeftSemi,
+            "anti" or "leftanti" or "left_anti" => global::Spark.Connect.Join.Types.JoinType.LeftAnti,
+            "cross" => global::Spark.Connect.Join.Types.JoinType.Cross,
+            _ => throw new ArgumentException($"join type '{how}' is not inner, left, right, full, left_semi, left_anti or cross", nameof(how)),
+        };
+        return Next(r => r.Join = new global::Spark.Connect.Join { Left = Relation, Right = right.Relation, JoinCondition = condition.Expression, JoinType = type });
+    }
+
     public DataFrameWriter Write => new(this);
 
     public DataStreamWriter WriteStream => new(this);
@@ -164,6 +183,30 @@ public sealed class GroupedData
         aggregate.GroupingExpressions.AddRange(_keys.Select(k => k.Expression));
         aggregate.AggregateExpressions.AddRange(aggregates.Select(a => a.Expression));
         return _input.Next(r => r.Aggregate = aggregate);
+    }
+
+    /// <summary>
+    /// Aggregates by (column, function name) pairs as Spark's <c>agg(Map)</c>: the columns are bound
+    /// to the input, <c>*</c> counts rows, and Spark's aliases are rewritten as its client does
+    /// (std → stddev, mean/average → avg, size → count).
+    /// </summary>
+    public DataFrame Agg(params (string Column, string Function)[] aggregates)
+    {
+        ArgumentNullException.ThrowIfNull(aggregates);
+        return Agg([.. aggregates.Select(a =>
+        {
+            var function = a.Function.ToLowerInvariant() switch
+            {
+                "std" => "stddev",
+                "mean" or "average" => "avg",
+                "size" => "count",
+                var f => f,
+            };
+            var column = a.Column == "*"
+                ? new Column(new global::Spark.Connect.Expression { UnresolvedStar = new global::Spark.Connect.Expression.Types.UnresolvedStar { PlanId = _input.PlanId } })
+                : _input.Col(a.Column);
+            return Functions.Call(function, column);
+        })]);
     }
 
     /// <summary><c>count(1) AS count</c> per group, as Spark's client sends it.</summary>

@@ -10,8 +10,19 @@ namespace Lambda.Core.Spark;
 /// </summary>
 public static class Functions
 {
-    public static Column Col(string name) =>
-        new(new Expression { UnresolvedAttribute = new Expression.Types.UnresolvedAttribute { UnparsedIdentifier = name } });
+    /// <summary>A column by name; <c>*</c> and <c>struct.*</c> expand to all (nested) columns.</summary>
+    public static Column Col(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name == "*")
+        {
+            return new(new Expression { UnresolvedStar = new Expression.Types.UnresolvedStar() });
+        }
+
+        return name.EndsWith(".*", StringComparison.Ordinal)
+            ? new(new Expression { UnresolvedStar = new Expression.Types.UnresolvedStar { UnparsedTarget = name } })
+            : new(new Expression { UnresolvedAttribute = new Expression.Types.UnresolvedAttribute { UnparsedIdentifier = name } });
+    }
 
     public static Column Expr(string sql) => new(new Expression { ExpressionString = new Expression.Types.ExpressionString { Expression = sql } });
 
@@ -117,6 +128,10 @@ public static class Functions
     public static Column Coalesce(params Column[] columns) => Call("coalesce", columns);
 
     public static Column When(Column condition, object value, object otherwise) => Call("when", condition, value, otherwise);
+
+    public static Column CollectSet(Column column) => Call("collect_set", column);
+
+    public static Column Size(Column column) => Call("size", column);
 
     public static Column CurrentTimestamp() => Call("current_timestamp");
 }
