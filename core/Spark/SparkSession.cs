@@ -216,7 +216,8 @@ public sealed class SparkSession : IDisposable
         return rows;
     }
 
-    internal async Task<StreamingQuery> StartStreamAsync(Command command, CancellationToken cancellationToken)
+    /// <summary>Starts a streaming query from its <c>WriteStreamOperationStart</c> command.</summary>
+    public async Task<StreamingQuery> StartStreamAsync(Command command, CancellationToken cancellationToken)
     {
         WriteStreamOperationStartResult? result = null;
         await foreach (var response in ExecuteAsync(new Plan { Command = command }, cancellationToken).ConfigureAwait(false))
