@@ -75,6 +75,9 @@ internal sealed class FakeSparkConnect : SparkConnectService.SparkConnectService
         }
     }
 
+    /// <summary>A server that came back with a new server-side session id but accepts the old session ids.</summary>
+    public void RestartKeepingSessions() => ServerSideSessionId = Guid.NewGuid().ToString();
+
     public override async Task ExecutePlan(ExecutePlanRequest request, IServerStreamWriter<ExecutePlanResponse> responseStream, ServerCallContext context)
     {
         Record("ExecutePlan", request.SessionId, request.UserContext, request.HasClientType ? request.ClientType : null, request.OperationId,
