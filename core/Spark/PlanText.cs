@@ -38,10 +38,7 @@ public static class PlanText
                     text.Append("\n    .outputMode(").Append(Quote(s.OutputMode)).Append(')');
                 }
 
-                foreach (var (key, value) in s.Options.OrderBy(o => o.Key, StringComparer.Ordinal))
-                {
-                    text.Append("\n    .option(").Append(Quote(key)).Append(", ").Append(Quote(value)).Append(')');
-                }
+                AppendOptions(text, s.Options);
 
                 if (s.PartitioningColumnNames.Count > 0)
                 {
@@ -85,10 +82,7 @@ public static class PlanText
                     WriteOperation.Types.SaveMode.Ignore => "ignore",
                     _ => "error",
                 })).Append(')');
-                foreach (var (key, value) in w.Options.OrderBy(o => o.Key, StringComparer.Ordinal))
-                {
-                    text.Append("\n    .option(").Append(Quote(key)).Append(", ").Append(Quote(value)).Append(')');
-                }
+                AppendOptions(text, w.Options);
 
                 return text.Append("\n    .save(").Append(Quote(w.Path)).Append(')').ToString();
             }
@@ -160,77 +154,65 @@ public static class PlanText
             case global::Spark.Connect.Relation.RelTypeOneofCase.Read:
                 lines.Add($"spark.{(r.Read.IsStreaming ? "readStream" : "read")}.table({Quote(r.Read.NamedTable.UnparsedIdentifier)})");
                 return;
-            case global::Spark.Connect.Relation.RelTypeOneofCase.LocalRelation:
-                lines.Add($"spark.createDataFrame([], {Quote(r.LocalRelation.Schema)})");
-                return;
-            case global::Spark.Connect.Relation.RelTypeOneofCase.Sql:
-                lines.Add($"spark.sql({Quote(r.Sql.Query)})");
-                return;
-            case global::Spark.Connect.Relation.RelTypeOneofCase.Project:
-                Chain(r.Project.Input, lines);
-                Call(lines, "select", r.Project.Expressions.Select(Expression));
-                return;
-            case global::Spark.Connect.Relation.RelTypeOneofCase.Filter:
-                Chain(r.Filter.Input, lines);
-                lines.Add($".filter({Expression(r.Filter.Condition)})");
-                return;
-            case global::Spark.Connect.Relation.RelTypeOneofCase.WithColumns:
-                Chain(r.WithColumns.Input, lines);
-                lines.AddRange(r.WithColumns.Aliases.Select(a => $".withColumn({Quote(string.Join(".", a.Name))}, {Expression(a.Expr)})"));
-                return;
-            case global::Spark.Connect.Relation.RelTypeOneofCase.WithWatermark:
-                Chain(r.WithWatermark.Input, lines);
-                lines.Add($".withWatermark({Quote(r.WithWatermark.EventTime)}, {Quote(r.WithWatermark.DelayThreshold)})");
-                return;
-            case global::Spark.Connect.Relation.RelTypeOneofCase.Aggregate:
-                Chain(r.Aggregate.Input, lines);
-                lines.Add($".groupBy({string.Join(", ", r.Aggregate.GroupingExpressions.Select(Expression))})");
-                Call(lines, "agg", r.Aggregate.AggregateExpressions.Select(Expression));
-                return;
-            case global::Spark.Connect.Relation.RelTypeOneofCase.Deduplicate:
-                Chain(r.Deduplicate.Input, lines);
-                var name = r.Deduplicate.WithinWatermark ? "dropDuplicatesWithinWatermark" : "dropDuplicates";
-                lines.Add(r.Deduplicate.ColumnNames.Count == 0 ? $".{name}()" : $".{name}([{string.Join(", ", r.Deduplicate.ColumnNames.Select(Quote))}])");
-                return;
-            case global::Spark.Connect.Relation.RelTypeOneofCase.Sort:
-                Chain(r.Sort.Input, lines);
-                lines.Add($".orderBy({string.Join(", ", r.Sort.Order.Select(o => Expression(new Expression { SortOrder = o })))})");
-                return;
-            case global::Spark.Connect.Relation.RelTypeOneofCase.Limit:
-                Chain(r.Limit.Input, lines);
-                lines.Add($".limit({r.Limit.Limit_.ToString(CultureInfo.InvariantCulture)})");
-                return;
-            case global::Spark.Connect.Relation.RelTypeOneofCase.SubqueryAlias:
-                Chain(r.SubqueryAlias.Input, lines);
-                lines.Add($".alias({Quote(r.SubqueryAlias.Alias)})");
-                return;
-            case global::Spark.Connect.Relation.RelTypeOneofCase.Drop:
-                Chain(r.Drop.Input, lines);
-                lines.Add($".drop({string.Join(", ", r.Drop.ColumnNames.Select(Quote))})");
-                return;
-            case global::Spark.Connect.Relation.RelTypeOneofCase.SetOp:
-                Chain(r.SetOp.LeftInput, lines);
-                lines.Add($".unionByName({Relation(r.SetOp.RightInput).Replace("\n    ", "", StringComparison.Ordinal)})");
-                return;
-            default:
-                lines.Add($"<{r.RelTypeCase}>");
+            case global::Spark.Connect.Relation.RelTypeOneofCase.LocalRelation or global::Spark.Connect.Relation.RelTypeOneofCase.Sql:
+                lines.Add(r.Sql is { } sql ? $"spark.sql({Quote(sql.Query)})" : $"spark.createDataFrame([], {Quote(r.LocalRelation.Schema)})");
                 return;
         }
-    }
 
-    /// <summary>A call with many arguments gets one argument per line.</summary>
-    private static void Call(List<string> lines, string name, IEnumerable<string> arguments)
-    {
-        var args = arguments.ToList();
-        if (args.Count <= 2 && args.Sum(a => a.Length) < 80)
+        // Every other relation is its input followed by the calls that make it.
+        var (input, calls) = Unary(r);
+        if (input is null)
         {
-            lines.Add($".{name}({string.Join(", ", args)})");
+            lines.Add($"<{r.RelTypeCase}>");
             return;
         }
 
-        lines.Add($".{name}(");
-        lines.AddRange(args.Select((a, i) => $"    {a}{(i < args.Count - 1 ? "," : "")}"));
-        lines.Add(")");
+        Chain(input, lines);
+        lines.AddRange(calls);
+    }
+
+    private static (Relation? Input, IEnumerable<string> Calls) Unary(Relation r) => r.RelTypeCase switch
+    {
+        global::Spark.Connect.Relation.RelTypeOneofCase.Project => (r.Project.Input, Call("select", r.Project.Expressions.Select(Expression))),
+        global::Spark.Connect.Relation.RelTypeOneofCase.Filter => (r.Filter.Input, [$".filter({Expression(r.Filter.Condition)})"]),
+        global::Spark.Connect.Relation.RelTypeOneofCase.WithColumns =>
+            (r.WithColumns.Input, r.WithColumns.Aliases.Select(a => $".withColumn({Quote(string.Join(".", a.Name))}, {Expression(a.Expr)})")),
+        global::Spark.Connect.Relation.RelTypeOneofCase.WithWatermark =>
+            (r.WithWatermark.Input, [$".withWatermark({Quote(r.WithWatermark.EventTime)}, {Quote(r.WithWatermark.DelayThreshold)})"]),
+        global::Spark.Connect.Relation.RelTypeOneofCase.Aggregate => (r.Aggregate.Input,
+            [$".groupBy({string.Join(", ", r.Aggregate.GroupingExpressions.Select(Expression))})", .. Call("agg", r.Aggregate.AggregateExpressions.Select(Expression))]),
+        global::Spark.Connect.Relation.RelTypeOneofCase.Deduplicate => (r.Deduplicate.Input, [Deduplicate(r.Deduplicate)]),
+        global::Spark.Connect.Relation.RelTypeOneofCase.Sort =>
+            (r.Sort.Input, [$".orderBy({string.Join(", ", r.Sort.Order.Select(o => Expression(new Expression { SortOrder = o })))})"]),
+        global::Spark.Connect.Relation.RelTypeOneofCase.Limit => (r.Limit.Input, [$".limit({r.Limit.Limit_.ToString(CultureInfo.InvariantCulture)})"]),
+        global::Spark.Connect.Relation.RelTypeOneofCase.SubqueryAlias => (r.SubqueryAlias.Input, [$".alias({Quote(r.SubqueryAlias.Alias)})"]),
+        global::Spark.Connect.Relation.RelTypeOneofCase.Drop => (r.Drop.Input, [$".drop({string.Join(", ", r.Drop.ColumnNames.Select(Quote))})"]),
+        global::Spark.Connect.Relation.RelTypeOneofCase.SetOp =>
+            (r.SetOp.LeftInput, [$".unionByName({Relation(r.SetOp.RightInput).Replace("\n    ", "", StringComparison.Ordinal)})"]),
+        _ => (null, []),
+    };
+
+    private static string Deduplicate(Deduplicate d)
+    {
+        var name = d.WithinWatermark ? "dropDuplicatesWithinWatermark" : "dropDuplicates";
+        return d.ColumnNames.Count == 0 ? $".{name}()" : $".{name}([{string.Join(", ", d.ColumnNames.Select(Quote))}])";
+    }
+
+    /// <summary>A call with many arguments gets one argument per line.</summary>
+    private static IEnumerable<string> Call(string name, IEnumerable<string> arguments)
+    {
+        var args = arguments.ToList();
+        return args.Count <= 2 && args.Sum(a => a.Length) < 80
+            ? [$".{name}({string.Join(", ", args)})"]
+            : [$".{name}(", .. args.Select((a, i) => $"    {a}{(i < args.Count - 1 ? "," : "")}"), ")"];
+    }
+
+    private static void AppendOptions(StringBuilder text, IEnumerable<KeyValuePair<string, string>> options)
+    {
+        foreach (var (key, value) in options.OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            text.Append("\n    .option(").Append(Quote(key)).Append(", ").Append(Quote(value)).Append(')');
+        }
     }
 
     private static string? Infix(string function) => function switch

@@ -288,16 +288,7 @@ public sealed class SparkSession : IDisposable
         }
 
         set(request);
-        try
-        {
-            var response = await _client.AnalyzePlanAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
-            Observe(response.ServerSideSessionId, what);
-            return response;
-        }
-        catch (RpcException e)
-        {
-            throw SparkConnectException.From(e, what);
-        }
+        return await UnaryAsync(() => _client.AnalyzePlanAsync(request, cancellationToken: cancellationToken).ResponseAsync, r => r.ServerSideSessionId, what).ConfigureAwait(false);
     }
 
     private async Task<ConfigResponse> ConfigAsync(ConfigRequest.Types.Operation operation, string what, CancellationToken cancellationToken)
@@ -308,10 +299,16 @@ public sealed class SparkSession : IDisposable
             request.ClientObservedServerSideSessionId = observed;
         }
 
+        return await UnaryAsync(() => _client.ConfigAsync(request, cancellationToken: cancellationToken).ResponseAsync, r => r.ServerSideSessionId, what).ConfigureAwait(false);
+    }
+
+    /// <summary>A unary call: Spark's failure as one exception, the server-side session id checked.</summary>
+    private async Task<T> UnaryAsync<T>(Func<Task<T>> call, Func<T, string> serverSideSessionId, string what)
+    {
         try
         {
-            var response = await _client.ConfigAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
-            Observe(response.ServerSideSessionId, what);
+            var response = await call().ConfigureAwait(false);
+            Observe(serverSideSessionId(response), what);
             return response;
         }
         catch (RpcException e)

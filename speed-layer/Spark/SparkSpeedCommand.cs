@@ -35,7 +35,7 @@ public static class SparkSpeedCommand
                 r.AddError("--spark-remote: " + error);
             }
         });
-        var kafka = new Option<string?>("--spark-kafka") { Description = "Kafka bootstrap servers as Spark reaches them (e.g. kafka:29092 inside docker-compose) [Spark:KafkaBootstrapServers, --kafka]" };
+        var kafka = new Option<string?>("--spark-kafka") { Description = "Kafka bootstrap servers as Spark reaches them (e.g. kafka:19092 inside docker-compose) [Spark:KafkaBootstrapServers, --kafka]" };
         kafka.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<string?>() is { } text && CommonOptions.SplitList(text).Any(s => !s.Contains(':', StringComparison.Ordinal)))
