@@ -29,6 +29,9 @@ public static class SpeedLayerCommand
         });
         stream.Options.Add(every);
         stream.Options.Add(Interval("Kline interval to aggregate (1m, 4h…); default: the interval of the first kline each shard reads. Klines of other intervals are ignored"));
+        stream.Options.Add(CommonOptions.Duration("--idle-timeout",
+            "A partition (embedded: a topic) that delivers nothing this long is left out of its shard's watermark until it delivers again, so a quiet input cannot hold windows open",
+            SpeedStreamOptions.DefaultIdleTimeout));
         stream.Options.Add(DeadLetterLate(true, "Send late events (their window already closed) to the dead-letter topic with the reason"));
         stream.SetAction(StreamCommand.RunAsync);
 

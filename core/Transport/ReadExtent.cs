@@ -20,6 +20,10 @@ public sealed class ReadExtent
 
     public string Unit { get; }
 
+    /// <summary>The partitions with something to read (start before end).</summary>
+    public IEnumerable<(string Topic, string Partition)> PartitionsToRead =>
+        _partitions.Where(static p => p.Value.End > p.Value.Start).Select(static p => p.Key).Order();
+
     /// <summary>The amount to read, in <see cref="Unit"/>s.</summary>
     public long Total { get; }
 

@@ -6,15 +6,21 @@ namespace Lambda.Core.Windows;
 
 /// <summary>
 /// The speed layer's windowing engine (DESIGN.md, views): tumbling event-time windows aligned to the
-/// Unix epoch in UTC, closed by a watermark (largest event time seen − allowed lateness). Klines and
+/// Unix epoch in UTC, closed by a watermark (the smallest of the active inputs' largest event times −
+/// allowed lateness). Klines and
 /// trades become <see cref="DailyCandle"/>s (source <c>speed</c>), tickers <see cref="TickerDayStats"/>.
 /// Pure and deterministic: no clock, no I/O; the same events in the same order give the same output,
 /// also across <see cref="Snapshot"/> / <see cref="Restore"/>. Not thread-safe.
 /// </summary>
 /// <remarks>
 /// Window assignment: a kline by its open time, a trade by its trade time, a ticker by its event time.
-/// The watermark advances with the event time of every event that is not ignored (late ones included).
-/// Closed windows are queued once and handed out by <see cref="TakeClosed"/> (or <see cref="Flush"/>).
+/// Inputs (a topic-partition, a file topic) are declared with <see cref="DeclareInput"/>; each keeps the
+/// largest event time it delivered, and the watermark follows the minimum over the inputs that are not
+/// idle (Spark's default multiple-watermark policy), so an input read ahead of another cannot make the
+/// other's events late. An input with no event yet holds the watermark until it is marked idle
+/// (<see cref="SetIdle"/>; an event makes it active again); when all are idle, the furthest counts. Without declared inputs every event counts
+/// for one input. The watermark never goes back, and it advances with every event that is not ignored
+/// (late ones included). Closed windows are queued once and handed out by <see cref="TakeClosed"/> (or <see cref="Flush"/>).
 /// </remarks>
 public sealed class CandleWindowEngine
 {
@@ -30,10 +36,15 @@ public sealed class CandleWindowEngine
     private readonly List<WindowCandle> _closedKlines = [];
     private readonly List<WindowCandle> _closedTrades = [];
     private readonly List<TickerDayStats> _closedTickers = [];
+    private readonly List<InputClock> _inputs = [];
+    private readonly Dictionary<string, int> _inputIndex = new(StringComparer.Ordinal);
 
     private long _maxEventTime = long.MinValue;
     private long _closedBefore = long.MinValue;
     private long _nextEnd = long.MaxValue;
+
+    // What the watermark trails: the minimum of the active inputs' largest event times (see MinOfActiveInputs).
+    private long _inputsMin = long.MaxValue;
     private long _merged;
     private long _duplicates;
     private long _late;
@@ -55,13 +66,22 @@ public sealed class CandleWindowEngine
     public CandleWindowEngine(CandleWindowState state)
         : this((state ?? throw new ArgumentNullException(nameof(state))).Options)
     {
-        if (state.Version != CandleWindowState.CurrentVersion)
+        if (state.Version is not (1 or CandleWindowState.CurrentVersion))
         {
-            throw new ArgumentException($"window state version {state.Version} is not {CandleWindowState.CurrentVersion}", nameof(state));
+            throw new ArgumentException($"window state version {state.Version} is not 1 or {CandleWindowState.CurrentVersion}", nameof(state));
         }
 
         _maxEventTime = state.MaxEventTime;
         _closedBefore = state.ClosedBefore;
+
+        // Version 1 kept no inputs: the inputs declared after the restore start afresh (the watermark never goes back).
+        foreach (var input in state.Inputs ?? [])
+        {
+            _inputIndex.Add(input.Name, _inputs.Count);
+            _inputs.Add(new InputClock(input.Name) { MaxEventTime = input.MaxEventTime, Idle = input.Idle });
+        }
+
+        _inputsMin = MinOfActiveInputs();
         (_merged, _duplicates, _late, _ignored) = state.Counters;
         foreach (var w in state.Klines)
         {
@@ -98,6 +118,50 @@ public sealed class CandleWindowEngine
 
     public WindowCounters Counters => new(_merged, _duplicates, _late, _ignored);
 
+    /// <summary>The declared inputs and their state, sorted by name.</summary>
+    public IReadOnlyList<InputWatermarkState> Inputs =>
+        [.. _inputs.Select(static i => new InputWatermarkState(i.Name, i.MaxEventTime, i.Idle)).OrderBy(static i => i.Name, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The index of the input named <paramref name="name"/>, declared now (active, no event yet: it holds
+    /// the watermark until its first event or until it is marked idle) unless it exists already.
+    /// </summary>
+    public int DeclareInput(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_inputIndex.TryGetValue(name, out var index))
+        {
+            return index;
+        }
+
+        index = _inputs.Count;
+        _inputIndex.Add(name, index);
+        _inputs.Add(new InputClock(name));
+        _inputsMin = long.MinValue;
+        return index;
+    }
+
+    /// <summary>Whether the input is idle (left out of the watermark).</summary>
+    public bool IsIdle(int input) => _inputs[input].Idle;
+
+    /// <summary>
+    /// Leaves an input out of the watermark (idle) or takes it back in; returns whether that changed
+    /// anything. Leaving out the slowest input may close windows (see <see cref="TakeClosed"/>). When
+    /// every input is idle the watermark follows the furthest one.
+    /// </summary>
+    public bool SetIdle(int input, bool idle)
+    {
+        var clock = _inputs[input];
+        if (clock.Idle == idle)
+        {
+            return false;
+        }
+
+        clock.Idle = idle;
+        AdvanceWatermark();
+        return true;
+    }
+
     /// <summary>Windows open now (the live view's size).</summary>
     public int OpenWindows => _klines.Count + _trades.Count + _tickers.Count;
 
@@ -132,7 +196,10 @@ public sealed class CandleWindowEngine
         return rem < 0 ? time - rem - _windowMs : time - rem;
     }
 
-    public WindowEventResult Add(KlineEvent kline)
+    public WindowEventResult Add(KlineEvent kline) => Add(kline, DefaultInput());
+
+    /// <summary>Adds a kline delivered by <paramref name="input"/> (see <see cref="DeclareInput"/>).</summary>
+    public WindowEventResult Add(KlineEvent kline, int input)
     {
         ArgumentNullException.ThrowIfNull(kline);
         if (!string.Equals(kline.Interval, Options.KlineInterval, StringComparison.Ordinal))
@@ -156,11 +223,14 @@ public sealed class CandleWindowEngine
             result = Count(window.Merge(slot));
         }
 
-        Advance(kline.EventTime);
+        Advance(kline.EventTime, input);
         return result;
     }
 
-    public WindowEventResult Add(TradeEvent trade)
+    public WindowEventResult Add(TradeEvent trade) => Add(trade, DefaultInput());
+
+    /// <summary>Adds a trade delivered by <paramref name="input"/> (see <see cref="DeclareInput"/>).</summary>
+    public WindowEventResult Add(TradeEvent trade, int input)
     {
         ArgumentNullException.ThrowIfNull(trade);
         var start = WindowStartOf(trade.TradeTime);
@@ -176,11 +246,14 @@ public sealed class CandleWindowEngine
             result = Count(window.Add(trade.TradeId, trade.TradeTime, trade.Price, trade.Quantity, trade.EventTime));
         }
 
-        Advance(trade.EventTime);
+        Advance(trade.EventTime, input);
         return result;
     }
 
-    public WindowEventResult Add(TickerEvent ticker)
+    public WindowEventResult Add(TickerEvent ticker) => Add(ticker, DefaultInput());
+
+    /// <summary>Adds a ticker delivered by <paramref name="input"/> (see <see cref="DeclareInput"/>).</summary>
+    public WindowEventResult Add(TickerEvent ticker, int input)
     {
         ArgumentNullException.ThrowIfNull(ticker);
         var start = WindowStartOf(ticker.EventTime);
@@ -197,16 +270,19 @@ public sealed class CandleWindowEngine
             result = Count(true);
         }
 
-        Advance(ticker.EventTime);
+        Advance(ticker.EventTime, input);
         return result;
     }
 
     /// <summary>Dispatches on the event's type; other events are ignored.</summary>
-    public WindowEventResult Add(MarketEvent marketEvent) => marketEvent switch
+    public WindowEventResult Add(MarketEvent marketEvent) => Add(marketEvent, DefaultInput());
+
+    /// <summary>Dispatches on the event's type, the event delivered by <paramref name="input"/>; other events are ignored.</summary>
+    public WindowEventResult Add(MarketEvent marketEvent, int input) => marketEvent switch
     {
-        KlineEvent k => Add(k),
-        TradeEvent t => Add(t),
-        TickerEvent t => Add(t),
+        KlineEvent k => Add(k, input),
+        TradeEvent t => Add(t, input),
+        TickerEvent t => Add(t, input),
         _ => IgnoreOther(),
     };
 
@@ -294,7 +370,7 @@ public sealed class CandleWindowEngine
         trades.Sort(static (a, b) => WindowKey.Compare(a.Exchange, a.Symbol, a.Start, b.Exchange, b.Symbol, b.Start));
         tickers.Sort(static (a, b) => WindowKey.Compare(a.Exchange, a.Symbol, a.Start, b.Exchange, b.Symbol, b.Start));
         var pending = new WindowEmission(_closedKlines.ToArray(), _closedTrades.ToArray(), _closedTickers.ToArray());
-        return new(CandleWindowState.CurrentVersion, Options, _maxEventTime, _closedBefore, Counters, klines, trades, tickers, pending);
+        return new(CandleWindowState.CurrentVersion, Options, _maxEventTime, _closedBefore, Counters, klines, trades, tickers, pending, Inputs);
     }
 
     private static bool Same(string a, string b) => ReferenceEquals(a, b) || string.Equals(a, b, StringComparison.Ordinal);
@@ -342,15 +418,72 @@ public sealed class CandleWindowEngine
         }
     }
 
-    private void Advance(long eventTime)
+    /// <summary>The input of events added without one: declared with the first of them.</summary>
+    private int DefaultInput() => _inputs.Count == 1 ? 0 : DeclareInput("");
+
+    private void Advance(long eventTime, int input)
     {
-        if (eventTime <= _maxEventTime)
+        if (eventTime > _maxEventTime)
+        {
+            _maxEventTime = eventTime;
+        }
+
+        var clock = _inputs[input];
+        if (clock.Idle)
+        {
+            // An event brings an idle input back; its watermark counts again from now on.
+            clock.Idle = false;
+            clock.MaxEventTime = Math.Max(clock.MaxEventTime, eventTime);
+            AdvanceWatermark();
+            return;
+        }
+
+        var before = clock.MaxEventTime;
+        if (eventTime <= before)
         {
             return;
         }
 
-        _maxEventTime = eventTime;
-        var watermark = eventTime - _latenessMs;
+        clock.MaxEventTime = eventTime;
+
+        // Only the slowest input moves the minimum (the hot path with one input: it is always the slowest).
+        if (before <= _inputsMin)
+        {
+            AdvanceWatermark();
+        }
+    }
+
+    /// <summary>
+    /// The minimum of the active inputs' largest event times; when every input is idle, the maximum over
+    /// all of them (as Flink's watermark valve does): nothing is arriving, so nothing can be late to the
+    /// furthest input's progress. long.MaxValue without inputs.
+    /// </summary>
+    private long MinOfActiveInputs()
+    {
+        var min = long.MaxValue;
+        var max = long.MinValue;
+        foreach (var clock in _inputs)
+        {
+            max = Math.Max(max, clock.MaxEventTime);
+            if (!clock.Idle && clock.MaxEventTime < min)
+            {
+                min = clock.MaxEventTime;
+            }
+        }
+
+        return min == long.MaxValue && _inputs.Count > 0 ? max : min;
+    }
+
+    private void AdvanceWatermark()
+    {
+        _inputsMin = MinOfActiveInputs();
+        if (_inputsMin is long.MinValue or long.MaxValue)
+        {
+            // An active input has delivered nothing yet (or no input has): the watermark holds.
+            return;
+        }
+
+        var watermark = _inputsMin - _latenessMs;
         if (watermark <= _closedBefore)
         {
             return;
@@ -469,4 +602,14 @@ public sealed class CandleWindowEngine
             w.FirstPrice, w.LastPrice, w.MinPrice, w.MaxPrice, w.PriceSum / w.Ticks, w.Volume24h, w.QuoteVolume24h, w.Ticks, SpeedSource, complete,
             DateTimeOffset.FromUnixTimeMilliseconds(w.FirstEventTime), DateTimeOffset.FromUnixTimeMilliseconds(w.LastEventTime));
     }
+}
+
+/// <summary>One input's clock: the largest event time it delivered, and whether it is left out as idle.</summary>
+internal sealed class InputClock(string name)
+{
+    public string Name { get; } = name;
+
+    public long MaxEventTime { get; set; } = long.MinValue;
+
+    public bool Idle { get; set; }
 }

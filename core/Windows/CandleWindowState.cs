@@ -60,6 +60,9 @@ public sealed record TickerWindowState(
     double QuoteVolume24h,
     long Ticks);
 
+/// <summary>One input of a <see cref="CandleWindowEngine"/>: the largest event time it delivered (Unix ms, <see cref="long.MinValue"/> before any) and whether it is idle.</summary>
+public sealed record InputWatermarkState(string Name, long MaxEventTime, bool Idle);
+
 /// <summary>
 /// The whole state of a <see cref="CandleWindowEngine"/>: enough to rebuild an identical engine
 /// (<see cref="CandleWindowEngine.Restore"/>). Lists are sorted, so equal engines give equal JSON.
@@ -67,6 +70,7 @@ public sealed record TickerWindowState(
 /// <param name="MaxEventTime">Largest event time seen, Unix ms (<see cref="long.MinValue"/> before any).</param>
 /// <param name="ClosedBefore">Windows ending at or before this (Unix ms) are closed: the watermark, or later after a flush.</param>
 /// <param name="Pending">Closed windows not yet taken with <see cref="CandleWindowEngine.TakeClosed"/>.</param>
+/// <param name="Inputs">Per input, its largest event time and whether it is idle (sorted by name); null in version 1, which kept none.</param>
 public sealed record CandleWindowState(
     int Version,
     CandleWindowOptions Options,
@@ -76,9 +80,11 @@ public sealed record CandleWindowState(
     IReadOnlyList<KlineWindowState> Klines,
     IReadOnlyList<TradeWindowState> Trades,
     IReadOnlyList<TickerWindowState> Tickers,
-    WindowEmission Pending)
+    WindowEmission Pending,
+    IReadOnlyList<InputWatermarkState>? Inputs = null)
 {
-    public const int CurrentVersion = 1;
+    /// <summary>2: per-input watermarks (<see cref="Inputs"/>).</summary>
+    public const int CurrentVersion = 2;
 
     public string ToJson() => JsonSerializer.Serialize(this, WindowJsonContext.Default.CandleWindowState);
 

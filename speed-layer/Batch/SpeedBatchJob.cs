@@ -72,22 +72,38 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
         var tradeCandles = new List<WindowCandle>();
         var tickers = new List<TickerDayStats>();
         var examples = new List<string>();
-        var waiting = new List<(MarketEvent Event, byte[]? Raw)>();
+        var waiting = new List<(MarketEvent Event, byte[]? Raw, string Topic, string Partition)>();
+        var inputs = new BatchInputs(kafka.IsConfigured);
         var deadLetters = new List<DeadLetter>();
         long read = 0, undeserializable = 0, beforeFrom = 0;
 
         // Without a configured interval the engine waits for the first kline; events read before it wait too.
         var interval = options.KlineInterval ?? (options.Topics.Contains(Topics.Klines) ? null : "1m");
-        var engine = interval is null ? null : CreateEngine(interval);
+        CandleWindowEngine? engine = null;
+        List<(string Topic, string Partition)>? toRead = null;
+
+        // Every input with something to read holds the watermark from the start: one read ahead cannot make another's events late.
+        CandleWindowEngine Create(string kline)
+        {
+            var created = CreateEngine(kline);
+            foreach (var (topic, partition) in toRead ?? [])
+            {
+                inputs.IndexOf(topic, partition, created);
+            }
+
+            return created;
+        }
 
         await using (var source = EventLog.CreateSource(kafka, dataDirectory, options.Consumer, options.Topics, stopAtEnd: true, loggers))
         {
+
             ProgressDisplay? display = null;
             try
             {
                 await foreach (var message in source.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     read++;
+                    toRead ??= [.. source.Extent?.PartitionsToRead ?? []];
                     if ((read & (ProgressSample - 1)) == 1)
                     {
                         display = ShowProgress(display, source.Extent, message.Position, read, undeserializable);
@@ -117,23 +133,23 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
 
                     if (engine is null)
                     {
-                        if (marketEvent is not KlineEvent first)
+                        if (interval is null && marketEvent is not KlineEvent)
                         {
-                            waiting.Add((marketEvent, options.DeadLetterLate ? message.Value.ToArray() : null));
+                            waiting.Add((marketEvent, options.DeadLetterLate ? message.Value.ToArray() : null, message.Topic, message.Position.Partition));
                             continue;
                         }
 
-                        interval = first.Interval;
-                        engine = CreateEngine(interval);
-                        foreach (var (earlier, raw) in waiting)
+                        interval ??= ((KlineEvent)marketEvent).Interval;
+                        engine = Create(interval);
+                        foreach (var (earlier, raw, topic, partition) in waiting)
                         {
-                            AddAndKeepLate(engine, earlier, raw, deadLetters);
+                            AddAndKeepLate(engine, earlier, inputs.IndexOf(topic, partition, engine), raw, deadLetters);
                         }
 
                         waiting.Clear();
                     }
 
-                    AddAndKeepLate(engine, marketEvent, message.Value.Span, deadLetters);
+                    AddAndKeepLate(engine, marketEvent, inputs.IndexOf(message.Topic, message.Position.Partition, engine), message.Value.Span, deadLetters);
                     Collect(engine.TakeClosed(), candles, tradeCandles, tickers);
                 }
 
@@ -153,10 +169,10 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
 
         if (engine is null)
         {
-            engine = CreateEngine(interval ?? "1m");
-            foreach (var (earlier, raw) in waiting)
+            engine = Create(interval ?? "1m");
+            foreach (var (earlier, raw, topic, partition) in waiting)
             {
-                AddAndKeepLate(engine, earlier, raw, deadLetters);
+                AddAndKeepLate(engine, earlier, inputs.IndexOf(topic, partition, engine), raw, deadLetters);
             }
         }
 
@@ -193,13 +209,45 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
     }
 
     /// <summary>Adds one event; a late one becomes a dead letter when they are sent (its raw message: as read, or re-serialized when it was not kept).</summary>
-    private void AddAndKeepLate(CandleWindowEngine engine, MarketEvent marketEvent, ReadOnlySpan<byte> raw, List<DeadLetter> deadLetters)
+    private void AddAndKeepLate(CandleWindowEngine engine, MarketEvent marketEvent, int input, ReadOnlySpan<byte> raw, List<DeadLetter> deadLetters)
     {
-        var result = engine.Add(marketEvent);
+        var result = engine.Add(marketEvent, input);
         if (result.Status == WindowEventStatus.Late && options.DeadLetterLate)
         {
             deadLetters.Add(LateEvents.ToDeadLetter(marketEvent, result.Reason ?? "late", raw.IsEmpty ? EventSerializer.Serialize(marketEvent) : raw, options.Lateness,
                 engine.MaxEventTime ?? default));
+        }
+    }
+
+    /// <summary>
+    /// The inputs of a batch read, each with its own watermark in the engine: a Kafka topic-partition, or
+    /// an embedded file topic (its day segments are one sequence). No idle timeout: every input read has data
+    /// up to the end fixed at the start, and the end of the input flushes every window anyway.
+    /// </summary>
+    private sealed class BatchInputs(bool perPartition)
+    {
+        private readonly Dictionary<(string Topic, string Partition), int> _indices = [];
+        private string? _lastTopic;
+        private string? _lastPartition;
+        private int _lastIndex;
+
+        public int IndexOf(string topic, string partition, CandleWindowEngine engine)
+        {
+            // Consecutive messages mostly come from the same input (the embedded reader hands out the same strings).
+            if (ReferenceEquals(topic, _lastTopic) && (!perPartition || ReferenceEquals(partition, _lastPartition)))
+            {
+                return _lastIndex;
+            }
+
+            var key = (topic, perPartition ? partition : "");
+            if (!_indices.TryGetValue(key, out var index))
+            {
+                index = engine.DeclareInput(perPartition ? topic + "/" + partition : topic);
+                _indices.Add(key, index);
+            }
+
+            (_lastTopic, _lastPartition, _lastIndex) = (topic, partition, index);
+            return index;
         }
     }
 

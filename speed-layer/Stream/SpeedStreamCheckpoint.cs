@@ -13,6 +13,7 @@ namespace Lambda.SpeedLayer.Stream;
 /// <param name="Shard">The partition number whose partitions (one per topic) this state covers; 0 for the embedded log.</param>
 /// <param name="EngineState">The engine snapshot (its own JSON); null before the kline interval is known.</param>
 /// <param name="DeadLetters">Late events dead-lettered (delivered before this checkpoint was written).</param>
+/// <param name="Epoch">The writer's epoch of the shard (<see cref="ShardFence"/>); 0 in checkpoints written before fencing.</param>
 public sealed record SpeedStreamCheckpoint(
     int Version,
     string Group,
@@ -25,7 +26,8 @@ public sealed record SpeedStreamCheckpoint(
     long EventsRead,
     long Undeserializable,
     long WindowsClosed,
-    long DeadLetters)
+    long DeadLetters,
+    long Epoch = 0)
 {
     /// <summary>2: one checkpoint per shard (1 was one file per group).</summary>
     public const int CurrentVersion = 2;

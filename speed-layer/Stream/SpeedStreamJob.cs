@@ -14,6 +14,7 @@ namespace Lambda.SpeedLayer.Stream;
 /// <param name="CheckpointEvery">…and at the latest after this many events.</param>
 /// <param name="KlineInterval">The kline interval to aggregate; null: each shard takes its first kline's.</param>
 /// <param name="DeadLetterLate">Send late events to the dead-letter topic with their reason (they are counted either way).</param>
+/// <param name="IdleTimeout">An input (a shard's partition of a topic) that delivers nothing this long is left out of the shard's watermark until it delivers again.</param>
 public sealed record SpeedStreamOptions(
     IReadOnlyList<string> Topics,
     TimeSpan Window,
@@ -22,7 +23,12 @@ public sealed record SpeedStreamOptions(
     TimeSpan Refresh,
     int CheckpointEvery,
     string? KlineInterval = null,
-    bool DeadLetterLate = true);
+    bool DeadLetterLate = true)
+{
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(1);
+
+    public TimeSpan IdleTimeout { get; init; } = DefaultIdleTimeout;
+}
 
 /// <summary>What a run did, and the totals (since each shard's first checkpoint) of the shards it held at its last checkpoint.</summary>
 public sealed record SpeedStreamResult(
@@ -132,7 +138,8 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
                         sinceCheckpoint++;
                     }
 
-                    if (sinceCheckpoint > 0 && (sinceCheckpoint >= options.CheckpointEvery || clock.Elapsed >= due))
+                    var idleClosed = clock.Elapsed >= due && LeaveOutIdleInputs();
+                    if ((sinceCheckpoint > 0 || idleClosed) && (sinceCheckpoint >= options.CheckpointEvery || clock.Elapsed >= due))
                     {
                         await CheckpointAllAsync(force: false, cancellationToken).ConfigureAwait(false);
                         sinceCheckpoint = 0;
@@ -199,7 +206,9 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
             {
                 if (!_shards.TryGetValue(number, out var shard))
                 {
-                    shard = StreamShard.Resume(number, options, _layout);
+                    // The fence first: once the epoch is taken, a previous holder that wakes up cannot write over what is loaded here.
+                    var fence = ShardFence.Take(_layout, number, CancellationToken.None);
+                    shard = StreamShard.Resume(number, options, _layout, loggers.CreateLogger<StreamShard>(), TimeProvider.System, fence);
                     _shards.Add(number, shard);
                     _resumed |= shard.Resumed;
                 }
@@ -265,15 +274,39 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
         _lateThisRun += shard.Counters.Late - late;
     }
 
+    /// <summary>Every held shard leaves out its idle inputs; true when that closed windows somewhere.</summary>
+    private bool LeaveOutIdleInputs()
+    {
+        _gate.Wait();
+        try
+        {
+            var closed = false;
+            foreach (var shard in _shards.Values)
+            {
+                closed |= shard.LeaveOutIdleInputs();
+            }
+
+            return closed;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     private async Task CheckpointAllAsync(bool force, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var now = DateTimeOffset.UtcNow;
-            foreach (var shard in _shards.Values.Where(s => force || s.NeedsCheckpoint))
+            foreach (var shard in _shards.Values.Where(s => force || s.NeedsCheckpoint).ToList())
             {
-                Count(await shard.CheckpointAsync(_source!, _outbox, now, cancellationToken).ConfigureAwait(false));
+                if (Count(await shard.CheckpointAsync(_source!, _outbox, now, cancellationToken).ConfigureAwait(false)))
+                {
+                    // Fenced off: another member holds it now; its messages still arriving here are skipped.
+                    _shards.Remove(shard.Id);
+                }
             }
         }
         finally
@@ -282,7 +315,8 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
         }
     }
 
-    private void Count(CheckpointWritten written)
+    /// <summary>Adds up what a checkpoint wrote; true when the shard's fence refused it.</summary>
+    private bool Count(CheckpointWritten written)
     {
         _windowsThisRun += written.Windows;
         _partsThisRun += written.Parts;
@@ -291,6 +325,8 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
         {
             LogCommitRefused(error);
         }
+
+        return written.Refused;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The group refused the commit of a checkpoint's positions ({Error}); the checkpoint file is written and is what a restart reads")]

@@ -9,7 +9,7 @@ namespace Lambda.SpeedLayer.Stream;
 /// never write the same file:
 /// <c>views/speed/closed/shard-&lt;n&gt;/part-&lt;seq&gt;.parquet</c> (closed windows),
 /// <c>views/speed/live/shard-&lt;n&gt;.parquet</c> (the open windows), and
-/// <c>checkpoints/speed-layer-&lt;group&gt;/shard-&lt;n&gt;.json</c>.
+/// <c>checkpoints/speed-layer-&lt;group&gt;/shard-&lt;n&gt;.json</c> (with its fence, <c>.epoch</c> and <c>.lock</c>).
 /// </summary>
 public sealed class SpeedStreamLayout(string dataDirectory, string group)
 {
@@ -37,6 +37,12 @@ public sealed class SpeedStreamLayout(string dataDirectory, string group)
     public string LiveTickersPath(int shard) => Path.Combine(LiveDirectory, "ticker-" + Shard(shard) + ".parquet");
 
     public string CheckpointPath(int shard) => Path.Combine(CheckpointDirectory, Shard(shard) + ".json");
+
+    /// <summary>The shard's epoch counter (<see cref="ShardFence"/>).</summary>
+    public string EpochPath(int shard) => Path.Combine(CheckpointDirectory, Shard(shard) + ".epoch");
+
+    /// <summary>The lock every write of the shard's output and every taking of its epoch holds (<see cref="ShardFence"/>).</summary>
+    public string FenceLockPath(int shard) => Path.Combine(CheckpointDirectory, Shard(shard) + ".lock");
 
     /// <summary>The lineage of a part: <c>stream:&lt;group&gt;:shard-&lt;n&gt;:part-&lt;seq&gt;</c> (deterministic, so parts are byte-identical across runs).</summary>
     public string PartLineage(int shard, long sequence) => string.Create(CultureInfo.InvariantCulture, $"stream:{Group}:{Shard(shard)}:part-{sequence:D8}");

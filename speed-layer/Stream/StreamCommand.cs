@@ -29,7 +29,10 @@ internal static class StreamCommand
             parseResult.GetRequiredValue<TimeSpan>("--refresh"),
             parseResult.GetRequiredValue<int>("--checkpoint-every"),
             parseResult.GetValue<string?>("--interval"),
-            parseResult.GetValue<bool>("--dead-letter-late"));
+            parseResult.GetValue<bool>("--dead-letter-late"))
+        {
+            IdleTimeout = parseResult.GetRequiredValue<TimeSpan>("--idle-timeout"),
+        };
         if (options.Topics.Count == 0)
         {
             await error.WriteLineAsync("--topics: name at least one topic").ConfigureAwait(false);

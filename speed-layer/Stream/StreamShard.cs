@@ -7,6 +7,7 @@ using Lambda.Core.Windows;
 using Lambda.SpeedLayer.Batch;
 using Lambda.SpeedLayer.DeadLetters;
 using Lambda.Core.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Lambda.SpeedLayer.Stream;
 
@@ -17,12 +18,19 @@ namespace Lambda.SpeedLayer.Stream;
 /// events of its partitions in log order, so whichever member of the group holds it, and however often
 /// it is moved or restarted, it writes the same parts.
 /// </summary>
-internal sealed class StreamShard
+internal sealed partial class StreamShard
 {
     private readonly SpeedStreamOptions _options;
     private readonly SpeedStreamLayout _layout;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly ShardFence _fence;
+
+    // When each topic's partition of this shard last delivered an event (TimeProvider timestamps), by engine input index.
+    private readonly Dictionary<string, long> _lastActivity = new(StringComparer.Ordinal);
+    private int[] _inputOfTopic = [];
     private readonly Dictionary<(string Topic, string Partition), LogPosition> _positions = [];
-    private readonly List<(MarketEvent Event, byte[] Raw)> _waiting = [];
+    private readonly List<(MarketEvent Event, byte[] Raw, string Topic)> _waiting = [];
     private readonly List<WindowEmission> _closings = [];
     private readonly List<DeadLetter> _deadLetters = [];
     private Dictionary<(string Topic, string Partition), LogPosition>? _positionsBeforeWaiting;
@@ -32,11 +40,19 @@ internal sealed class StreamShard
     private bool _dirty;
     private bool _saved;
 
-    private StreamShard(int id, SpeedStreamOptions options, SpeedStreamLayout layout)
+    private StreamShard(int id, SpeedStreamOptions options, SpeedStreamLayout layout, ILogger logger, TimeProvider time, ShardFence fence)
     {
+        _fence = fence;
         Id = id;
         _options = options;
         _layout = layout;
+        _logger = logger;
+        _time = time;
+        var now = time.GetTimestamp();
+        foreach (var topic in options.Topics)
+        {
+            _lastActivity[topic] = now;
+        }
     }
 
     public int Id { get; }
@@ -63,7 +79,8 @@ internal sealed class StreamShard
     /// a holder that died before its next checkpoint wrote after it: parts at or after its next sequence,
     /// whose windows will be closed again, and temporary files.
     /// </summary>
-    public static StreamShard Resume(int id, SpeedStreamOptions options, SpeedStreamLayout layout)
+    /// <remarks>Call it with the shard's <paramref name="fence"/> taken: from then on, a previous holder can no longer write.</remarks>
+    public static StreamShard Resume(int id, SpeedStreamOptions options, SpeedStreamLayout layout, ILogger logger, TimeProvider time, ShardFence fence)
     {
         var checkpoint = SpeedStreamCheckpoint.Load(layout.CheckpointPath(id));
         if (checkpoint is not null && (checkpoint.Shard != id || checkpoint.Group != layout.Group))
@@ -71,7 +88,7 @@ internal sealed class StreamShard
             throw new InvalidDataException($"Checkpoint file {layout.CheckpointPath(id)} belongs to group {checkpoint.Group} shard {checkpoint.Shard}, not {layout.Group} shard {id}");
         }
 
-        var shard = new StreamShard(id, options, layout) { Resumed = checkpoint is not null, StartPositions = checkpoint?.Positions ?? [] };
+        var shard = new StreamShard(id, options, layout, logger, time, fence) { Resumed = checkpoint is not null, StartPositions = checkpoint?.Positions ?? [] };
         if (checkpoint is not null)
         {
             foreach (var p in checkpoint.Positions)
@@ -89,6 +106,7 @@ internal sealed class StreamShard
             if (checkpoint.EngineState is { } state)
             {
                 shard._engine = CandleWindowEngine.Restore(CandleWindowState.FromJson(state));
+                shard.DeclareInputs(shard._engine);
             }
         }
 
@@ -107,6 +125,7 @@ internal sealed class StreamShard
     {
         EventsRead++;
         _dirty = true;
+        _lastActivity[message.Topic] = _time.GetTimestamp();
         MarketEvent marketEvent;
         try
         {
@@ -125,23 +144,23 @@ internal sealed class StreamShard
             {
                 // Events before the first kline wait for the interval; a checkpoint meanwhile keeps the positions before them.
                 _positionsBeforeWaiting ??= new(_positions);
-                _waiting.Add((marketEvent, message.Value.ToArray()));
+                _waiting.Add((marketEvent, message.Value.ToArray(), message.Topic));
                 _positions[(message.Position.Topic, message.Position.Partition)] = message.Position;
                 return;
             }
 
             _interval = first.Interval;
             _engine = CreateEngine(_interval);
-            foreach (var (earlier, raw) in _waiting)
+            foreach (var (earlier, raw, topic) in _waiting)
             {
-                Add(_engine, earlier, raw);
+                Add(_engine, earlier, raw, topic);
             }
 
             _waiting.Clear();
             _positionsBeforeWaiting = null;
         }
 
-        Add(_engine, marketEvent, message.Value.Span);
+        Add(_engine, marketEvent, message.Value.Span, message.Topic);
         _positions[(message.Position.Topic, message.Position.Partition)] = message.Position;
     }
 
@@ -153,8 +172,19 @@ internal sealed class StreamShard
     /// windows, (3) the late events' dead letters, delivered and flushed, (4) the checkpoint file, every
     /// file atomically, and only then (5) the positions committed to the source.
     /// </summary>
+    /// <remarks>
+    /// Under the shard's fence: when another member took the shard meanwhile (a later epoch), nothing is
+    /// written, the refusal is logged and returned (<see cref="CheckpointWritten.Refused"/>), and the caller drops the shard.
+    /// </remarks>
     public async Task<CheckpointWritten> CheckpointAsync(IEventSource source, DeadLetterOutbox? outbox, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        using var fenced = _fence.Enter(out var currentEpoch, cancellationToken);
+        if (fenced is null)
+        {
+            LogFenced(Id, _fence.Epoch, currentEpoch);
+            return new(0, 0, 0, null, Refused: true);
+        }
+
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["lambda.layer"] = "speed",
@@ -218,7 +248,7 @@ internal sealed class StreamShard
         var positions = (_positionsBeforeWaiting ?? _positions).Values
             .OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition, StringComparer.Ordinal).ToList();
         var checkpoint = new SpeedStreamCheckpoint(SpeedStreamCheckpoint.CurrentVersion, _layout.Group, Id, _options.Topics, positions, sequence, _interval,
-            _engine?.Snapshot().ToJson(), EventsRead, Undeserializable, WindowsClosed + windows, DeadLetters + deadLetters);
+            _engine?.Snapshot().ToJson(), EventsRead, Undeserializable, WindowsClosed + windows, DeadLetters + deadLetters, _fence.Epoch);
         await checkpoint.SaveAsync(_layout.CheckpointPath(Id), cancellationToken).ConfigureAwait(false);
         NextPart = sequence;
         WindowsClosed += windows;
@@ -246,23 +276,115 @@ internal sealed class StreamShard
         return new(windows, parts, deadLetters, commitError);
     }
 
-    private CandleWindowEngine CreateEngine(string interval) =>
-        new(new CandleWindowOptions { WindowLength = _options.Window, AllowedLateness = _options.Lateness, KlineInterval = interval });
-
-    private void Add(CandleWindowEngine engine, MarketEvent marketEvent, ReadOnlySpan<byte> raw)
+    /// <summary>
+    /// Leaves out of the watermark every input (this shard's partition of a topic) that delivered nothing
+    /// for <see cref="SpeedStreamOptions.IdleTimeout"/>, so a quiet partition cannot hold windows open;
+    /// returns whether that closed windows (then a checkpoint is due).
+    /// </summary>
+    public bool LeaveOutIdleInputs()
     {
-        var result = engine.Add(marketEvent);
+        if (_engine is null)
+        {
+            return false;
+        }
+
+        var closings = _closings.Count;
+        for (var i = 0; i < _options.Topics.Count; i++)
+        {
+            var topic = _options.Topics[i];
+            var input = _inputOfTopic[i];
+            var quiet = _time.GetElapsedTime(_lastActivity[topic]);
+            if (quiet >= _options.IdleTimeout && _engine.SetIdle(input, idle: true))
+            {
+                _dirty = true;
+                LogInputIdle(Id, topic, quiet.TotalSeconds, Format(_engine.Watermark));
+                TakeClosings(_engine);
+            }
+        }
+
+        return _closings.Count > closings;
+    }
+
+    private CandleWindowEngine CreateEngine(string interval)
+    {
+        var engine = new CandleWindowEngine(new CandleWindowOptions { WindowLength = _options.Window, AllowedLateness = _options.Lateness, KlineInterval = interval });
+        DeclareInputs(engine);
+        return engine;
+    }
+
+    /// <summary>One input per topic: a shard reads one partition (the same number) of each topic, the embedded log each file topic.</summary>
+    private void DeclareInputs(CandleWindowEngine engine) => _inputOfTopic = [.. _options.Topics.Select(engine.DeclareInput)];
+
+    private void Add(CandleWindowEngine engine, MarketEvent marketEvent, ReadOnlySpan<byte> raw, string topic)
+    {
+        var input = _inputOfTopic[IndexOfTopic(topic)];
+        if (engine.IsIdle(input))
+        {
+            LogInputBack(Id, topic, Format(engine.Watermark));
+        }
+
+        var result = engine.Add(marketEvent, input);
         if (result.Status == WindowEventStatus.Late && _options.DeadLetterLate)
         {
             _deadLetters.Add(LateEvents.ToDeadLetter(marketEvent, result.Reason ?? "late", raw, _options.Lateness, engine.MaxEventTime ?? default));
         }
 
+        TakeClosings(engine);
+    }
+
+    private int IndexOfTopic(string topic)
+    {
+        var topics = _options.Topics;
+        for (var i = 0; i < topics.Count; i++)
+        {
+            if (ReferenceEquals(topics[i], topic) || string.Equals(topics[i], topic, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"shard {Id} got a message of topic {topic}, which it does not read");
+    }
+
+    /// <summary>
+    /// One closing per window end: the windows that end together close together whatever the order in
+    /// which the inputs were read, so the parts depend on the events alone.
+    /// </summary>
+    private void TakeClosings(CandleWindowEngine engine)
+    {
         var closed = engine.TakeClosed();
-        if (!closed.IsEmpty)
+        if (closed.IsEmpty)
+        {
+            return;
+        }
+
+        var ends = closed.KlineCandles.Select(c => c.WindowEnd).Concat(closed.TradeCandles.Select(c => c.WindowEnd)).Concat(closed.TickerStats.Select(t => t.WindowEnd))
+            .Distinct().Order().ToList();
+        if (ends.Count == 1)
         {
             _closings.Add(closed);
+            return;
+        }
+
+        foreach (var end in ends)
+        {
+            _closings.Add(new WindowEmission([.. closed.KlineCandles.Where(c => c.WindowEnd == end)], [.. closed.TradeCandles.Where(c => c.WindowEnd == end)],
+                [.. closed.TickerStats.Where(t => t.WindowEnd == end)]));
         }
     }
+
+    private static string Format(DateTimeOffset? time) =>
+        time?.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) ?? "none";
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Shard {Shard}: this member's epoch {Epoch} is stale (another member took the shard at epoch {Current}); checkpoint refused, nothing written, shard dropped")]
+    private partial void LogFenced(int shard, long epoch, long current);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard}: input {Topic} idle for {Seconds:F1} s, left out of the watermark (now {Watermark})")]
+    private partial void LogInputIdle(int shard, string topic, double seconds, string watermark);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard}: input {Topic} delivers again and counts for the watermark again (now {Watermark})")]
+    private partial void LogInputBack(int shard, string topic, string watermark);
 
     private void DeleteUncheckpointedOutput()
     {
@@ -297,4 +419,5 @@ internal sealed class StreamShard
 
 /// <summary>What one shard checkpoint wrote.</summary>
 /// <param name="CommitError">Why the source refused the commit of the positions, if it did.</param>
-internal readonly record struct CheckpointWritten(long Windows, long Parts, long DeadLetters, string? CommitError);
+/// <param name="Refused">The shard's fence refused the write: another member holds the shard now.</param>
+internal readonly record struct CheckpointWritten(long Windows, long Parts, long DeadLetters, string? CommitError, bool Refused = false);

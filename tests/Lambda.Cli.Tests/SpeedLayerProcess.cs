@@ -54,6 +54,40 @@ internal sealed class SpeedLayerProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits (up to <paramref name="startTimeout"/>) until the job runs (its <c>Streaming</c> line), then lets it run for
+    /// <paramref name="budget"/> or until it exits: a moment counted from the job's start, so that a slow start on a busy
+    /// machine still leaves the job its time.
+    /// </summary>
+    public async Task RunJobForAsync(TimeSpan budget, TimeSpan startTimeout)
+    {
+        var started = Stopwatch.StartNew();
+        while (!Output.Contains("Streaming", StringComparison.Ordinal) && !HasExited)
+        {
+            started.Elapsed.Should().BeLessThan(startTimeout);
+            await Task.Delay(20);
+        }
+
+        var until = Stopwatch.StartNew();
+        while (until.Elapsed < budget && !HasExited)
+        {
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>SIGSTOP: the process stops where it is (no heartbeat, no write) until <see cref="ThawAsync"/>.</summary>
+    public Task FreezeAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT: a frozen process carries on where it stopped.</summary>
+    public Task ThawAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {_process.Id}") { UseShellExecute = false })!;
+        await kill.WaitForExitAsync();
+        kill.ExitCode.Should().Be(0, "kill -{0} {1}", signal, _process.Id);
+    }
+
     /// <summary>SIGKILL: no chance to write anything more.</summary>
     public async Task KillAsync()
     {

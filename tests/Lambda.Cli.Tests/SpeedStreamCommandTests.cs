@@ -166,20 +166,7 @@ public sealed class SpeedStreamCommandTests : IDisposable
             // always ends, however slow the machine, with every kill still at a random moment.
             stalled.Should().BeLessThan(8, "restarts whose kill moment keeps doubling should make progress");
             using var process = SpeedLayerProcess.Start(["--data-dir", dataDir, .. StreamOptions]);
-            // Count the random moment from when the process runs its job, so that a slow start on a busy machine still makes progress.
-            var started = Stopwatch.StartNew();
-            while (!process.Output.Contains("Streaming", StringComparison.Ordinal) && !process.HasExited)
-            {
-                started.Elapsed.Should().BeLessThan(Timeout);
-                await Task.Delay(20);
-            }
-
-            var until = Stopwatch.StartNew();
-            var budget = TimeSpan.FromMilliseconds(random.Next(200, 1500) << stalled);
-            while (until.Elapsed < budget && !process.HasExited)
-            {
-                await Task.Delay(20);
-            }
+            await process.RunJobForAsync(TimeSpan.FromMilliseconds(random.Next(200, 1500) << stalled), Timeout);
 
             var partsNow = SpeedViews.PartFiles(dataDir).Count;
             var done = partsNow >= expected.Count;

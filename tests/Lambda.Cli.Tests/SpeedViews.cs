@@ -4,8 +4,17 @@ using Lambda.Core.Views;
 namespace Lambda.Cli.Tests;
 
 /// <summary>Reads what <c>speed-layer stream</c> wrote under <c>views/speed/</c>: parts per shard, live files per shard.</summary>
-internal static class SpeedViews
+internal static partial class SpeedViews
 {
+    /// <summary>
+    /// A shard checkpoint's JSON without its <c>epoch</c> (the fence: it counts the holders the shard had, so it is the
+    /// one field a run with restarts or several members does not share with a single uninterrupted run).
+    /// </summary>
+    public static string WithoutEpoch(string checkpointJson) => EpochField().Replace(checkpointJson, "");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s*""epoch"": \d+,?")]
+    private static partial System.Text.RegularExpressions.Regex EpochField();
+
     public static string Closed(string dataDir) => Path.Combine(dataDir, "views", "speed", "closed");
 
     /// <summary>Every candle part, as (path relative to closed/, bytes), in (shard, sequence) order.</summary>
