@@ -178,7 +178,7 @@ public sealed class SparkSpeedJob
         foreach (var (view, command, _) in BatchCommands(session))
         {
             await _output.WriteLineAsync($"[{view.Name}] Spark reads {_options.TopicPrefix}{view.Recipe.Topic} from earliest to latest and writes {command.WriteOperation.Path}").ConfigureAwait(false);
-            await session.ExecuteCommandAsync(command, cancellationToken).ConfigureAwait(false);
+            await WriteWithProgressAsync(session, view, command, cancellationToken).ConfigureAwait(false);
             var written = await session.Read.Parquet(command.WriteOperation.Path).Agg(Functions.Count(Functions.Lit(1)).Alias("rows"))
                 .CollectAsync(cancellationToken).ConfigureAwait(false);
             var count = written.Count == 1 && written[0, "rows"] is long n ? n : 0;
@@ -188,6 +188,20 @@ public sealed class SparkSpeedJob
 
         await WriteLineageAsync(session, [], cancellationToken).ConfigureAwait(false);
         return new SparkSpeedResult(0, 0, 0, 0, rows);
+    }
+
+    /// <summary>Runs a batch write, printing each Spark stage once it is done (from the server's execution progress).</summary>
+    private async Task WriteWithProgressAsync(SparkSession session, SparkView view, Command command, CancellationToken cancellationToken)
+    {
+        var done = new HashSet<long>();
+        await foreach (var response in session.ExecuteAsync(new Plan { Command = command }, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var stage in response.ExecutionProgress?.Stages.Where(s => s.Done && done.Add(s.StageId)) ?? [])
+            {
+                await _output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"[{view.Name}] stage {stage.StageId} done: {stage.NumCompletedTasks}/{stage.NumTasks} task(s), {stage.InputBytesRead / 1024.0 / 1024.0:F1} MB read")).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task<SparkSession> OpenAsync(CancellationToken cancellationToken)

@@ -53,6 +53,20 @@ public sealed class SparkSessionTests
     }
 
     [Fact]
+    public async Task A_stream_broken_by_UNAVAILABLE_after_it_started_is_reattached_too()
+    {
+        await using var server = await FakeSparkServer.StartAsync();
+        server.Service.Results = _ => Enumerable.Range(0, 3).Select(i => ArrowBatches.Response(Batch(i * 5, 5)));
+        server.Service.BreakFirstStreamAfter = 2;
+        using var session = server.Connect();
+
+        var rows = await session.CreateDataFrame("struct<id:bigint>").CollectAsync(CancellationToken.None);
+
+        rows.Rows.Select(r => (long)r[0]!).Should().Equal(Enumerable.Range(0, 15).Select(i => (long)i));
+        server.Service.CallsTo("ReattachExecute").Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task A_stream_that_keeps_ending_early_is_given_up_with_a_message()
     {
         await using var server = await FakeSparkServer.StartAsync();

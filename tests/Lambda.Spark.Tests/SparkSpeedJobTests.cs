@@ -142,7 +142,7 @@ public sealed class SparkSpeedJobTests : IDisposable
         await using var server = await FakeSparkServer.StartAsync();
         server.Service.Results = r => r.Plan.Root?.Aggregate is not null
             ? [ArrowBatches.Response(new Apache.Arrow.RecordBatch.Builder().Append("rows", false, c => c.Int64(b => b.Append(42))).Build())]
-            : [];
+            : [Stage(1, done: false), Stage(1, done: true), Stage(1, done: true)];
         var output = new StringWriter(CultureInfo.InvariantCulture);
         var job = new SparkSpeedJob(Options([Topics.Klines, Topics.Prices]), output, _ => server.Connect());
 
@@ -155,6 +155,7 @@ public sealed class SparkSpeedJobTests : IDisposable
         writes.Select(w => w.Path).Should().Equal("/opt/lambda/data/views/speed/spark/candles/batch", "/opt/lambda/data/views/speed/spark/tickers/batch");
         writes.Should().OnlyContain(w => w.Source == "parquet" && w.Mode == WriteOperation.Types.SaveMode.Overwrite);
         output.ToString().Should().Contain("[tickers] 42 row(s)");
+        output.ToString().Split('\n').Count(l => l.StartsWith("[candles] stage 1 done: 8/8 task(s), 2.0 MB read", StringComparison.Ordinal)).Should().Be(1, "a stage is printed once, when done");
     }
 
     [Fact]
@@ -180,6 +181,14 @@ public sealed class SparkSpeedJobTests : IDisposable
             .And.Contain(".filter((col(\"is_closed\") == lit(True)))");
         FindWatermark(closed.Input).Should().NotBeNull();
     }
+
+    private static ExecutePlanResponse Stage(long id, bool done) => new()
+    {
+        ExecutionProgress = new ExecutePlanResponse.Types.ExecutionProgress
+        {
+            Stages = { new ExecutePlanResponse.Types.ExecutionProgress.Types.StageInfo { StageId = id, NumTasks = 8, NumCompletedTasks = done ? 8 : 3, InputBytesRead = 2 * 1024 * 1024, Done = done } },
+        },
+    };
 
     private static WithWatermark? FindWatermark(Relation r) => r.RelTypeCase switch
     {

@@ -48,6 +48,9 @@ internal sealed class FakeSparkConnect : SparkConnectService.SparkConnectService
     /// <summary>The first stream of every operation ends after this many responses, without ResultComplete.</summary>
     public int CutFirstStreamAfter { get; set; } = int.MaxValue;
 
+    /// <summary>The first stream of every operation breaks with UNAVAILABLE (a dropped connection) after this many responses.</summary>
+    public int BreakFirstStreamAfter { get; set; } = int.MaxValue;
+
     /// <summary>The next ExecutePlan or AnalyzePlan fails with this Spark error.</summary>
     public (StatusCode Code, string ErrorClass, string Message)? FailNext { get; set; }
 
@@ -101,9 +104,14 @@ internal sealed class FakeSparkConnect : SparkConnectService.SparkConnectService
             ResultComplete = new ExecutePlanResponse.Types.ResultComplete(),
         });
         _operations[request.OperationId] = responses;
-        foreach (var response in responses.Take(CutFirstStreamAfter))
+        foreach (var response in responses.Take(CutFirstStreamAfter).Take(BreakFirstStreamAfter))
         {
             await responseStream.WriteAsync(response, context.CancellationToken).ConfigureAwait(false);
+        }
+
+        if (BreakFirstStreamAfter < responses.Count)
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "connection reset"));
         }
     }
 
