@@ -60,6 +60,7 @@ public static class BatchLayerCommand
         var build = new Command("build", "Recompute the batch views from the master dataset.")
         {
             CommonOptions.Day("--until", "Batch horizon: the last UTC day the batch views cover"),
+            new Option<bool>("--allow-empty") { Description = "Publish an empty batch view even over a non-empty one (refused otherwise: the previous views stay)" },
         };
         build.SetAction(BuildCommand.RunAsync);
 
@@ -72,14 +73,8 @@ public static class BatchLayerCommand
 
     private static Command ArchiveCommandLine()
     {
-        var batchSize = new Option<int>("--batch-size") { Description = "Messages per master write and commit", DefaultValueFactory = _ => ArchiveJob.DefaultBatchSize };
-        batchSize.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() <= 0)
-            {
-                result.AddError("--batch-size must be positive");
-            }
-        });
+        var batchSize = new Option<int>("--batch-size") { Description = "Messages per master write and commit", DefaultValueFactory = _ => ArchiveJob.DefaultBatchSize }
+            .Accepts(value => value > 0, "a positive whole number");
         var archive = new Command("archive", "Copy closed kline events of crypto-klines from the event log into the master dataset, from this job's committed positions to the current end.")
         {
             new Option<string?>("--group") { Description = $"Kafka consumer group / embedded checkpoint name (default: Batch:Archive:Group, else {ArchiveJob.DefaultConsumer})" },
@@ -104,7 +99,7 @@ public static class BatchLayerCommand
         {
             new Option<string>("--symbols") { Description = "Comma-separated symbols", Required = true },
             interval,
-            CommonOptions.Day("--from", "First UTC day to fetch (required)"),
+            CommonOptions.Day("--from", "First UTC day to fetch").Required(),
             CommonOptions.Day("--to", "Last UTC day to fetch, inclusive (default: today; the still-open kline is never stored)"),
         };
         backfill.SetAction(BackfillCommand.RunAsync);

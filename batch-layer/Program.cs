@@ -1,3 +1,4 @@
+using Lambda.Core.CommandLine;
 using Lambda.BatchLayer;
 
-return await BatchLayerCommand.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
+return await CommandLineRun.InvokeAsync(BatchLayerCommand.Build(), args).ConfigureAwait(false);

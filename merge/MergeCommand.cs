@@ -15,7 +15,8 @@ public static class MergeCommand
     public static RootCommand Build()
     {
         var root = new RootCommand("Lambda merge (serving layer): batch views win for complete days, speed views fill the rest → views/serving/.");
-        root.Options.Add(CommonOptions.DataDir());
+        var dataDir = CommonOptions.DataDir();
+        root.Options.Add(dataDir);
         root.Options.Add(MergeRunCommand.Tolerance());
         root.Options.Add(MergeRunCommand.Last());
         root.Options.Add(MergeRunCommand.NoChart());
@@ -24,16 +25,18 @@ public static class MergeCommand
         var file = new Argument<FileInfo>("FILE") { Description = "A Parquet file" };
         file.AcceptExistingOnly();
         var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "csv", "json");
-        var limit = new Option<int>("--limit") { Description = "At most this many rows", DefaultValueFactory = _ => 50 };
-        limit.Validators.Add(result =>
+        format.AcceptsOneOf("table", "csv", "json");
+        var limit = new Option<int>("--limit") { Description = "At most this many rows", DefaultValueFactory = _ => 50 }
+            .Accepts(value => value >= 0, "a whole number, zero or more");
+        var show = new Command("show", "Print a Parquet file's schema and rows.") { file, format, limit };
+        show.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 0)
+            // --data-dir is an option of every merge command line, but show reads the one file it is given.
+            if (result.GetResult(dataDir) is { Implicit: false })
             {
-                result.AddError("--limit must be zero or more");
+                result.AddError("merge show reads the FILE it is given, wherever it is: --data-dir does not apply (give the file's path instead)");
             }
         });
-        var show = new Command("show", "Print a Parquet file's schema and rows.") { file, format, limit };
         show.SetAction(parseResult =>
         {
             try

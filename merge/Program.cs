@@ -1,3 +1,4 @@
+using Lambda.Core.CommandLine;
 using Lambda.Merge;
 
-return await MergeCommand.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
+return await CommandLineRun.InvokeAsync(MergeCommand.Build(), args).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Lambda.Core.CommandLine;
 using Lambda.Producer.Commands;
 
-return await ProducerCommand.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
+return await CommandLineRun.InvokeAsync(ProducerCommand.Build(), args).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Lambda.Core.CommandLine;
 using Lambda.SpeedLayer;
 
-return await SpeedLayerCommand.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
+return await CommandLineRun.InvokeAsync(SpeedLayerCommand.Build(), args).ConfigureAwait(false);

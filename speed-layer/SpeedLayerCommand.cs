@@ -19,14 +19,8 @@ public static class SpeedLayerCommand
         var stream = new Command("stream", "Consume the event log continuously; write each closed window and refresh the live view of the current one.");
         AddWindowOptions(stream);
         stream.Options.Add(CommonOptions.Duration("--refresh", "How often the live view of the current window is rewritten", TimeSpan.FromSeconds(5)));
-        var every = new Option<int>("--checkpoint-every") { Description = "Checkpoint after at most this many events, even before --refresh", DefaultValueFactory = _ => 100_000 };
-        every.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() <= 0)
-            {
-                result.AddError("--checkpoint-every must be positive");
-            }
-        });
+        var every = new Option<int>("--checkpoint-every") { Description = "Checkpoint after at most this many events, even before --refresh", DefaultValueFactory = _ => 100_000 }
+            .Accepts(value => value > 0, "a positive whole number");
         stream.Options.Add(every);
         stream.Options.Add(Interval("Kline interval to aggregate (1m, 4h…); default: the interval of the first kline each shard reads. Klines of other intervals are ignored"));
         stream.Options.Add(CommonOptions.Duration("--idle-timeout",

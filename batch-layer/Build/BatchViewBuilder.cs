@@ -13,6 +13,7 @@ namespace Lambda.BatchLayer.Build;
 /// <summary>What one build read and wrote.</summary>
 /// <param name="SkippedIntervals">Intervals longer than a day (3d, 1w, 1M) found in the master dataset: they cannot make daily candles.</param>
 /// <param name="Interrupted">Ctrl+C stopped the build before it wrote anything: the previous views stay.</param>
+/// <param name="KeptBecause">Why nothing was written and the previous views stay (an empty build over non-empty views), or null.</param>
 public sealed record BuildResult(
     string BuildId,
     DateOnly? Horizon,
@@ -26,7 +27,8 @@ public sealed record BuildResult(
     TimeSpan Elapsed,
     string CandlesPath,
     string MetricsPath,
-    bool Interrupted);
+    bool Interrupted,
+    string? KeptBecause = null);
 
 /// <summary>
 /// Recomputes the batch views from the master dataset: <c>views/batch/daily_candles.parquet</c> and
@@ -48,7 +50,11 @@ public sealed class BatchViewBuilder(string dataDirectory)
         return [.. partitions.Where(p => lastMonth is null || string.CompareOrdinal(p.Month, lastMonth) <= 0)];
     }
 
-    public async Task<BuildResult> BuildAsync(IReadOnlyList<MasterPartition> inputs, DateOnly? until, WorkProgress progress, CancellationToken cancellationToken)
+    /// <param name="allowEmpty">
+    /// Publish an empty view even over a non-empty one. Without it an empty build (a horizon before all
+    /// data, a missing master dataset) keeps the previous views: silently serving nothing is worse.
+    /// </param>
+    public async Task<BuildResult> BuildAsync(IReadOnlyList<MasterPartition> inputs, DateOnly? until, WorkProgress progress, CancellationToken cancellationToken, bool allowEmpty = false)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(progress);
@@ -130,10 +136,38 @@ public sealed class BatchViewBuilder(string dataDirectory)
         var directory = ViewDirectory(dataDirectory);
         var candlesPath = Path.Combine(directory, CandlesFile);
         var metricsPath = Path.Combine(directory, MetricsFile);
+        if (candles == 0 && !allowEmpty && PublishedRows(candlesPath) is > 0 and var published)
+        {
+            var why = inputs.Count == 0 ? "the master dataset holds no klines" : "no kline of the master dataset makes a daily candle";
+            var upTo = until is { } u ? string.Create(CultureInfo.InvariantCulture, $" up to --until {u:yyyy-MM-dd}") : "";
+            return new BuildResult(buildId, until, inputs.Count, rowsRead, symbols, candles, complete, metrics, [.. skipped], clock.Elapsed, candlesPath, metricsPath, Interrupted: false,
+                KeptBecause: string.Create(CultureInfo.InvariantCulture,
+                    $"{why}{upTo}: the build is empty, and {candlesPath} holds {published:N0} candle(s); it stays. Pass --allow-empty to publish an empty batch view anyway."));
+        }
+
         // From here on the build finishes even on Ctrl+C: two renames, so both files carry the same build.
         await AtomicFile.WriteAsync(candlesPath, candleStream.GetBuffer().AsMemory(0, (int)candleStream.Length), CancellationToken.None).ConfigureAwait(false);
         await AtomicFile.WriteAsync(metricsPath, metricStream.GetBuffer().AsMemory(0, (int)metricStream.Length), CancellationToken.None).ConfigureAwait(false);
         return new BuildResult(buildId, until, inputs.Count, rowsRead, symbols, candles, complete, metrics, [.. skipped], clock.Elapsed, candlesPath, metricsPath, Interrupted: false);
+    }
+
+    /// <summary>Rows of the published view, or 0 when there is none (or it cannot be read: then nothing good is lost).</summary>
+    private static long PublishedRows(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        try
+        {
+            using var reader = ParquetFileReader.Open(path);
+            return reader.RowCount;
+        }
+        catch (Exception e) when (e is ParquetException or IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
     }
 
     private static ParquetWriterOptions WriterOptions() => new() { Compression = ParquetCompression.Snappy, Parallel = false };

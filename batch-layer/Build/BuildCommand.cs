@@ -25,7 +25,7 @@ internal static class BuildCommand
         try
         {
             result = await ProgressDisplay.RunAsync(output, "build", progress,
-                () => new BatchViewBuilder(setup.DataDirectory).BuildAsync(inputs, until, progress, cancellationToken)).ConfigureAwait(false);
+                () => new BatchViewBuilder(setup.DataDirectory).BuildAsync(inputs, until, progress, cancellationToken, parseResult.GetValue<bool>("--allow-empty"))).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ParquetException)
         {
@@ -39,6 +39,12 @@ internal static class BuildCommand
         if (result.Interrupted)
         {
             await error.WriteLineAsync($"Interrupted after {statistics}: nothing written, the previous views stay.").ConfigureAwait(false);
+            return 1;
+        }
+
+        if (result.KeptBecause is { } kept)
+        {
+            await error.WriteLineAsync($"build refused: {kept}").ConfigureAwait(false);
             return 1;
         }
 

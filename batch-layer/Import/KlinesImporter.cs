@@ -14,9 +14,6 @@ namespace Lambda.BatchLayer.Import;
 /// </summary>
 public sealed class KlinesImporter(MasterDataset master, ImportOptions options, WorkProgress progress, string reportsDirectory)
 {
-    /// <summary>Rows read before the interval of a file that does not name it is inferred.</summary>
-    private const int InferenceRows = 3;
-
     public async Task<ImportResult> ImportAsync(ImportInputs inputs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -82,24 +79,24 @@ public sealed class KlinesImporter(MasterDataset master, ImportOptions options, 
     private async Task<ImportedFile> ImportTextAsync(string display, string nameForParts, TextReader reader, BadRowsReport bad, CancellationToken cancellationToken)
     {
         var (nameSymbol, nameInterval) = KlinesCsvReader.NameParts(nameForParts);
-        var symbol = nameSymbol ?? options.Symbol;
-        if (symbol is null)
+        if (nameSymbol is null && options.Symbol is null)
         {
             return Failed(display, "cannot tell the symbol: name the file SYMBOL-INTERVAL….csv (as Binance does) or pass --symbol");
         }
 
-        string? note = null;
-        if (nameSymbol is not null && options.Symbol is not null && !nameSymbol.Equals(options.Symbol, StringComparison.OrdinalIgnoreCase))
+        var (symbol, symbolRefusal) = KlineLabels.Symbol(nameSymbol, options.Symbol);
+        if (symbol is null)
         {
-            note = $"the file name says {nameSymbol}, which wins over --symbol {options.Symbol}";
+            return Failed(display, symbolRefusal!);
         }
 
-        if (nameInterval is not null && options.Interval is not null && nameInterval != options.Interval)
-        {
-            note = $"the file name says {nameInterval}, which wins over --interval {options.Interval}";
-        }
-
-        var interval = nameInterval ?? options.Interval;
+        // The interval is settled once the first rows are read: the name or --interval declares it, the timestamps must agree.
+        var declared = options.Interval ?? nameInterval;
+        string? interval = null;
+        // Bad rows before the first good one are held back: when no row of the file is a kline (empty,
+        // binary, a missing column) that is one error about the file, not one per row.
+        var heldBack = new List<BadRow>();
+        var goodRows = 0L;
         var pending = new List<KlineRow>();
         var chunk = new List<Kline>(Math.Min(options.ChunkRows, 16_384));
         var written = MasterWriteResult.None;
@@ -108,7 +105,15 @@ public sealed class KlinesImporter(MasterDataset master, ImportOptions options, 
         void Reject(KlineRow row, string reason)
         {
             badRows++;
-            bad.Add(new BadRow(display, row.Line, reason, row.Raw));
+            var badRow = new BadRow(display, row.Line, reason, row.Raw);
+            if (goodRows == 0)
+            {
+                heldBack.Add(badRow);
+            }
+            else
+            {
+                bad.Add(badRow);
+            }
         }
 
         void Take(KlineRow row)
@@ -123,7 +128,14 @@ public sealed class KlinesImporter(MasterDataset master, ImportOptions options, 
             }
         }
 
-        foreach (var row in KlinesCsvReader.Read(reader, interval))
+        string? Settle()
+        {
+            var (settled, refusal) = KlineLabels.Interval(nameInterval, options.Interval, [.. pending.Select(r => r.Kline!)]);
+            interval = settled;
+            return refusal;
+        }
+
+        foreach (var row in KlinesCsvReader.Read(reader, declared))
         {
             rows++;
             progress.AddRows(1);
@@ -133,18 +145,23 @@ public sealed class KlinesImporter(MasterDataset master, ImportOptions options, 
                 continue;
             }
 
+            if (goodRows++ == 0)
+            {
+                heldBack.ForEach(bad.Add);
+                heldBack.Clear();
+            }
+
             if (interval is null)
             {
                 pending.Add(row);
-                if (pending.Count < InferenceRows)
+                if (pending.Count < KlineLabels.InferenceRows)
                 {
                     continue;
                 }
 
-                interval = InferInterval(pending);
-                if (interval is null)
+                if (Settle() is { } refusal)
                 {
-                    return Failed(display, "cannot tell the interval from the timestamps: pass --interval", rows, badRows);
+                    return Failed(display, refusal, rows, badRows);
                 }
 
                 pending.ForEach(Take);
@@ -164,12 +181,18 @@ public sealed class KlinesImporter(MasterDataset master, ImportOptions options, 
             }
         }
 
+        if (goodRows == 0)
+        {
+            return Failed(display, rows == 0
+                ? "the file holds no rows"
+                : $"no row of the file is a kline (first problem, line {heldBack[0].Line}: {heldBack[0].Reason})", rows, badRows);
+        }
+
         if (pending.Count > 0)
         {
-            interval = InferInterval(pending);
-            if (interval is null)
+            if (Settle() is { } refusal)
             {
-                return Failed(display, "cannot tell the interval from the timestamps: pass --interval", rows, badRows);
+                return Failed(display, refusal, rows, badRows);
             }
 
             pending.ForEach(Take);
@@ -181,20 +204,7 @@ public sealed class KlinesImporter(MasterDataset master, ImportOptions options, 
             written += await master.AddAsync(options.Exchange, symbol, interval!, chunk, MasterOrigins.Import, CancellationToken.None).ConfigureAwait(false);
         }
 
-        return new ImportedFile(display, symbol.ToUpperInvariant(), interval, rows, written, badRows, null, note);
-    }
-
-    /// <summary>
-    /// The interval of klines from a file that does not name it: the smallest gap between their open
-    /// times (a missing kline only widens one gap), or one kline's span when they all start together.
-    /// </summary>
-    private static string? InferInterval(List<KlineRow> rows)
-    {
-        var opens = rows.Select(r => r.Kline!.OpenTime).Distinct().Order().ToList();
-        var gaps = opens.Zip(opens.Skip(1), (a, b) => b - a).ToList();
-        var length = gaps.Count > 0 ? gaps.Min() : rows[0].Kline!.CloseTime - rows[0].Kline!.OpenTime + 1;
-        return KlineIntervals.All.FirstOrDefault(name =>
-            KlineIntervals.TryGetLength(name, out var span) && span > TimeSpan.Zero && (long)span.TotalMilliseconds == length);
+        return new ImportedFile(display, symbol.ToUpperInvariant(), interval, rows, written, badRows, null, null);
     }
 
     private static ImportedFile Failed(string name, string error, long rows = 0, long badRows = 0) =>

@@ -22,7 +22,7 @@ public sealed class MasterDataset(string dataDirectory) : IDisposable
 {
     public const string FileName = "klines.parquet";
 
-    private MasterWriteLock? _lock;
+    private WriterLock? _lock;
     private bool _disposed;
 
     /// <summary><c>&lt;data&gt;/master</c>, where the lock file lives.</summary>

@@ -7,12 +7,77 @@ namespace Lambda.Core.CommandLine;
 /// <summary>Options every executable understands, defined once so they read the same everywhere.</summary>
 public static class CommonOptions
 {
-    public static Option<DirectoryInfo> DataDir() => new("--data-dir")
+    public static Option<DirectoryInfo> DataDir()
     {
-        Description = "Root of every file read or written (topics/, master/, views/, checkpoints/, reports/)",
-        DefaultValueFactory = _ => new DirectoryInfo("data"),
-        Recursive = true,
-    };
+        var option = new Option<DirectoryInfo>("--data-dir")
+        {
+            Description = "Root of every file read or written (topics/, master/, views/, checkpoints/, reports/)",
+            DefaultValueFactory = _ => new DirectoryInfo("data"),
+            Recursive = true,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<DirectoryInfo>() is { } directory && UnusableDirectory(directory, probe: !result.Implicit) is { } problem)
+            {
+                result.AddError($"--data-dir '{directory}' {problem}");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>
+    /// Why <paramref name="directory"/> cannot be a data directory (a file, below a file, cannot be
+    /// created), or null. A missing directory given explicitly is created and removed again: trying is
+    /// the one sure test that it can be, and parsing a command line must leave nothing behind.
+    /// </summary>
+    private static string? UnusableDirectory(DirectoryInfo directory, bool probe)
+    {
+        if (File.Exists(directory.FullName))
+        {
+            return "is a file, not a folder";
+        }
+
+        for (var parent = directory.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (File.Exists(parent.FullName))
+            {
+                return $"cannot be created: {parent.FullName} is a file, not a folder";
+            }
+        }
+
+        if (probe && !directory.Exists)
+        {
+            var missing = new List<string>();
+            for (var d = directory; d is not null && !d.Exists; d = d.Parent)
+            {
+                missing.Add(d.FullName);
+            }
+
+            try
+            {
+                Directory.CreateDirectory(directory.FullName);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+            {
+                return $"cannot be created: {e.Message}";
+            }
+
+            foreach (var created in missing)
+            {
+                try
+                {
+                    Directory.Delete(created);
+                }
+                catch (IOException)
+                {
+                    // Something else wrote into it meanwhile: it stays, as the command would have made it anyway.
+                    break;
+                }
+            }
+        }
+
+        return null;
+    }
 
     /// <summary><c>--kafka HOST:PORT[,HOST:PORT…]</c>; absent means the embedded log.</summary>
     public static Option<string?> Kafka()
@@ -70,6 +135,14 @@ public static class CommonOptions
             return defaultValue;
         },
     };
+
+    /// <summary>Marks <paramref name="option"/> required, so that help says so and the parser refuses its absence.</summary>
+    public static Option<T> Required<T>(this Option<T> option)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        option.Required = true;
+        return option;
+    }
 
     /// <summary>A comma-separated list option (<c>--symbols BTCUSDT,ETHUSDT</c>), split and trimmed.</summary>
     public static IReadOnlyList<string> SplitList(string? value) =>

@@ -16,10 +16,14 @@ public static class EventLog
             : new EmbeddedTopicSink(new TopicLayout(dataDirectory), clock, loggers.CreateLogger<EmbeddedTopicSink>());
 
     /// <param name="consumer">The Kafka consumer group, or the embedded reader's checkpoint name.</param>
-    public static IEventSource CreateSource(KafkaOptions kafka, string dataDirectory, string consumer, IReadOnlyList<string> topics, bool stopAtEnd, ILoggerFactory loggers) =>
+    /// <param name="fromBeginning">
+    /// Read from the start of the log whatever the consumer committed before (a reader that re-reads
+    /// everything on each run, like <c>speed-layer batch</c>, must not inherit another reader's positions).
+    /// </param>
+    public static IEventSource CreateSource(KafkaOptions kafka, string dataDirectory, string consumer, IReadOnlyList<string> topics, bool stopAtEnd, ILoggerFactory loggers, bool fromBeginning = false) =>
         kafka.IsConfigured
-            ? new KafkaEventSource(kafka, new KafkaSourceOptions(consumer, topics, stopAtEnd), loggers.CreateLogger<KafkaEventSource>())
-            : new EmbeddedTopicSource(new TopicLayout(dataDirectory), new EmbeddedSourceOptions(consumer, topics, stopAtEnd));
+            ? new KafkaEventSource(kafka, new KafkaSourceOptions(consumer, topics, stopAtEnd) { FromBeginning = fromBeginning }, loggers.CreateLogger<KafkaEventSource>())
+            : new EmbeddedTopicSource(new TopicLayout(dataDirectory), new EmbeddedSourceOptions(consumer, topics, stopAtEnd) { StartPositions = fromBeginning ? [] : null });
 
     public static string Describe(KafkaOptions kafka, string dataDirectory) =>
         kafka.IsConfigured ? $"Kafka at {kafka.BootstrapServers}" : $"embedded log in {Path.Combine(Path.GetFullPath(dataDirectory), "topics")}";

@@ -21,6 +21,8 @@ namespace Lambda.Core.Windows;
 /// (<see cref="SetIdle"/>; an event makes it active again); when all are idle, the furthest counts. Without declared inputs every event counts
 /// for one input. The watermark never goes back, and it advances with every event that is not ignored
 /// (late ones included). Closed windows are queued once and handed out by <see cref="TakeClosed"/> (or <see cref="Flush"/>).
+/// An event for a closed window is late, unless it is exactly a kline or trade that window had merged:
+/// then it is a duplicate (<see cref="ClosedWindowMemory"/>), as it would have been before the close.
 /// </remarks>
 public sealed class CandleWindowEngine
 {
@@ -36,6 +38,7 @@ public sealed class CandleWindowEngine
     private readonly List<WindowCandle> _closedKlines = [];
     private readonly List<WindowCandle> _closedTrades = [];
     private readonly List<TickerDayStats> _closedTickers = [];
+    private readonly ClosedWindowMemory _closedEvents = new();
     private readonly List<InputClock> _inputs = [];
     private readonly Dictionary<string, int> _inputIndex = new(StringComparer.Ordinal);
 
@@ -101,6 +104,7 @@ public sealed class CandleWindowEngine
             NoteOpen(w.Start);
         }
 
+        _closedEvents.Restore(state.ClosedEvents);
         _closedKlines.AddRange(state.Pending.KlineCandles);
         _closedTrades.AddRange(state.Pending.TradeCandles);
         _closedTickers.AddRange(state.Pending.TickerStats);
@@ -209,17 +213,18 @@ public sealed class CandleWindowEngine
         }
 
         var start = WindowStartOf(kline.OpenTime);
+        var slot = new KlineSlot(kline.OpenTime, kline.EventTime, kline.Open, kline.High, kline.Low, kline.Close,
+            kline.Volume, kline.QuoteVolume, kline.Trades, kline.IsClosed);
         WindowEventResult result;
         if (start + _windowMs <= _closedBefore)
         {
-            result = Late("open_time", kline.OpenTime, start);
+            result = _closedEvents.Contains(start, ClosedWindowMemory.Of(kline.Exchange, kline.Symbol, slot))
+                ? Count(merged: false)
+                : Late("open_time", kline.OpenTime, start);
         }
         else
         {
             var window = WindowFor(_klines, ref _lastKline, kline.Exchange, kline.Symbol, start, static (e, s, t) => new KlineWindow(e, s, t));
-
-            var slot = new KlineSlot(kline.OpenTime, kline.EventTime, kline.Open, kline.High, kline.Low, kline.Close,
-                kline.Volume, kline.QuoteVolume, kline.Trades, kline.IsClosed);
             result = Count(window.Merge(slot));
         }
 
@@ -237,7 +242,9 @@ public sealed class CandleWindowEngine
         WindowEventResult result;
         if (start + _windowMs <= _closedBefore)
         {
-            result = Late("trade_time", trade.TradeTime, start);
+            result = _closedEvents.Contains(start, ClosedWindowMemory.OfTrade(trade.Exchange, trade.Symbol, trade.TradeId))
+                ? Count(merged: false)
+                : Late("trade_time", trade.TradeTime, start);
         }
         else
         {
@@ -370,7 +377,10 @@ public sealed class CandleWindowEngine
         trades.Sort(static (a, b) => WindowKey.Compare(a.Exchange, a.Symbol, a.Start, b.Exchange, b.Symbol, b.Start));
         tickers.Sort(static (a, b) => WindowKey.Compare(a.Exchange, a.Symbol, a.Start, b.Exchange, b.Symbol, b.Start));
         var pending = new WindowEmission(_closedKlines.ToArray(), _closedTrades.ToArray(), _closedTickers.ToArray());
-        return new(CandleWindowState.CurrentVersion, Options, _maxEventTime, _closedBefore, Counters, klines, trades, tickers, pending, Inputs);
+        return new(CandleWindowState.CurrentVersion, Options, _maxEventTime, _closedBefore, Counters, klines, trades, tickers, pending, Inputs)
+        {
+            ClosedEvents = _closedEvents.Snapshot(),
+        };
     }
 
     private static bool Same(string a, string b) => ReferenceEquals(a, b) || string.Equals(a, b, StringComparison.Ordinal);
@@ -505,8 +515,16 @@ public sealed class CandleWindowEngine
         var remainingEnd = long.MaxValue;
         var closedEnd = long.MinValue;
         var completeAtFlush = (long windowStart) => !flush || windowStart + _windowMs <= _maxEventTime;
-        TakeClosing(_klines, klines, limit, ref remainingEnd, ref closedEnd, (_, w) => KlineCandle(w));
-        TakeClosing(_trades, trades, limit, ref remainingEnd, ref closedEnd, (key, w) => TradeCandle(w, complete: completeAtFlush(key.Start)));
+        TakeClosing(_klines, klines, limit, ref remainingEnd, ref closedEnd, (key, w) =>
+        {
+            _closedEvents.Remember(key.Start, w.Slots.Select(s => ClosedWindowMemory.Of(w.Exchange, w.Symbol, s)));
+            return KlineCandle(w);
+        });
+        TakeClosing(_trades, trades, limit, ref remainingEnd, ref closedEnd, (key, w) =>
+        {
+            _closedEvents.Remember(key.Start, w.TradeIds.Select(id => ClosedWindowMemory.OfTrade(w.Exchange, w.Symbol, id)));
+            return TradeCandle(w, complete: completeAtFlush(key.Start));
+        });
         TakeClosing(_tickers, tickers, limit, ref remainingEnd, ref closedEnd, (key, w) => TickerStats(w, complete: completeAtFlush(key.Start)));
         _nextEnd = remainingEnd;
         _lastKline = null;

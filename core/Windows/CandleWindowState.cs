@@ -86,6 +86,12 @@ public sealed record CandleWindowState(
     /// <summary>2: per-input watermarks (<see cref="Inputs"/>).</summary>
     public const int CurrentVersion = 2;
 
+    /// <summary>
+    /// What the closed windows had merged, so that exact copies arriving later count as duplicates, not
+    /// late. Not a constructor parameter: snapshots written before it existed still load (with none).
+    /// </summary>
+    public IReadOnlyList<ClosedWindowEvents> ClosedEvents { get; init; } = [];
+
     public string ToJson() => JsonSerializer.Serialize(this, WindowJsonContext.Default.CandleWindowState);
 
     public static CandleWindowState FromJson(string json) =>

@@ -145,6 +145,8 @@ internal sealed class TradeWindow(string exchange, string symbol, long start) : 
     public double QuoteVolume { get; private set; }
     public long Count => _ids.Count;
 
+    public IEnumerable<long> TradeIds => _ids;
+
     public static TradeWindow From(TradeWindowState s)
     {
         var window = new TradeWindow(s.Exchange, s.Symbol, s.Start)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Lambda.Core.CommandLine;
 using Lambda.Core.Parquet;
 using Lambda.Core.Progress;
 using Lambda.Merge.Reports;
@@ -13,33 +14,17 @@ internal static class MergeRunCommand
 {
     public static Option<double> Tolerance()
     {
-        var option = new Option<double>("--tolerance")
+        return new Option<double>("--tolerance")
         {
             Description = "Relative difference above which a field of a day both layers have is reported as inconsistent",
             DefaultValueFactory = _ => 1e-9,
-        };
-        option.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<double>();
-            if (!(value >= 0) || double.IsInfinity(value))
-            {
-                result.AddError("--tolerance must be a finite number, zero or more (e.g. 1e-9)");
-            }
-        });
-        return option;
+        }.Accepts(value => value is >= 0 and < double.PositiveInfinity, "a finite number, zero or more (e.g. 1e-9)");
     }
 
     public static Option<int> Last()
     {
-        var option = new Option<int>("--last") { Description = "Days per symbol shown in the table", DefaultValueFactory = _ => 10 };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 0)
-            {
-                result.AddError("--last must be zero or more");
-            }
-        });
-        return option;
+        return new Option<int>("--last") { Description = "Days per symbol shown in the table", DefaultValueFactory = _ => 10 }
+            .Accepts(value => value >= 0, "a whole number, zero or more");
     }
 
     public static Option<bool> NoChart() => new("--no-chart") { Description = "Do not write reports/serving-chart.html and .png" };

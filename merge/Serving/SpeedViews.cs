@@ -1,3 +1,5 @@
+using System.Globalization;
+using Lambda.Core.CommandLine;
 using Lambda.Core.Parquet;
 using Lambda.Core.Views;
 
@@ -12,7 +14,7 @@ public sealed record SpeedFile(string RelativePath, string Lineage, long Rows, s
 /// <summary>
 /// Every daily candle of the speed layer: each <c>.parquet</c> file under <c>views/speed/</c>
 /// (recursively: the batch-mode view, stream-mode closed parts, live files) whose schema is the
-/// DailyCandle schema; files of other schemas (ticker statistics) are skipped and listed. The rows
+/// DailyCandle schema and whose windows are UTC days; other files (ticker statistics, 12 h windows) are skipped and listed. The rows
 /// are held in memory (the speed layer covers the days after the batch horizon: far fewer than the
 /// batch), one per key, sorted like the batch view.
 /// </summary>
@@ -25,6 +27,9 @@ public sealed record SpeedFile(string RelativePath, string Lineage, long Rows, s
 public sealed class SpeedViews
 {
     public const string LineageKey = "lambda.speed.lineage";
+
+    /// <summary>The speed layer's window length (TimeSpan's invariant "c" format, e.g. <c>1.00:00:00</c>).</summary>
+    public const string WindowKey = "lambda.speed.window";
 
     private SpeedViews(IReadOnlyList<SpeedCandle> rows, IReadOnlyList<string> lineages, IReadOnlyList<SpeedFile> files, long rowsRead)
     {
@@ -77,6 +82,12 @@ public sealed class SpeedViews
                     continue;
                 }
 
+                if (NotDaily(reader.KeyValueMetadata) is { } window)
+                {
+                    files.Add(new SpeedFile(relative, lineage, reader.RowCount, $"its windows are {window} long, not UTC days: the serving view joins daily candles only"));
+                    continue;
+                }
+
                 var index = lineages.Count;
                 lineages.Add(lineage);
                 foreach (var candle in reader.Read(DailyCandleMap.Instance))
@@ -95,6 +106,16 @@ public sealed class SpeedViews
         var read = rows.Count;
         return new SpeedViews(KeepLatest(rows, lineages), lineages, files, read);
     }
+
+    /// <summary>
+    /// The window of a speed view cut in windows other than UTC days (<c>--window 12h</c>), as written in
+    /// its <see cref="WindowKey"/> metadata, or null for a daily view (or a file that does not say).
+    /// Such rows carry a <c>day</c> too, but they are parts of days: served as days they would be wrong.
+    /// </summary>
+    private static string? NotDaily(IReadOnlyDictionary<string, string> metadata) =>
+        metadata.TryGetValue(WindowKey, out var text) && !(TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var window) && window == TimeSpan.FromDays(1))
+            ? (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out window) ? DurationText.Format(window) : text)
+            : null;
 
     /// <summary>Sorts by key, the winner of each key first, and keeps the first row of each key.</summary>
     private static List<SpeedCandle> KeepLatest(List<SpeedCandle> rows, List<string> lineages)

@@ -47,30 +47,12 @@ public static class ProducerCommand
     /// <summary>Options of the pipeline itself, shared by <c>run</c> and <c>replay</c>; absent ones keep the configured values.</summary>
     internal static void AddPipelineOptions(Command command)
     {
-        var threshold = new Option<double?>("--alert-threshold") { Description = "Alert when a price moved at least this many percent since the last alert (default 0.5)" };
-        threshold.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is { } value && !(value > 0 && double.IsFinite(value)))
-            {
-                result.AddError($"--alert-threshold must be a positive percentage, not {value}");
-            }
-        });
-        var minimum = new Option<double?>("--min-quote-volume") { Description = "Drop tickers whose 24 h quote volume is below this (default 0: keep all)" };
-        minimum.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is { } value && !(value >= 0 && double.IsFinite(value)))
-            {
-                result.AddError($"--min-quote-volume must be zero or more, not {value}");
-            }
-        });
-        var every = new Option<int?>("--stats-every") { Description = "Print per-symbol statistics every N events (default 100; 0: never)" };
-        every.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() < 0)
-            {
-                result.AddError("--stats-every must be zero or more");
-            }
-        });
+        var threshold = new Option<double?>("--alert-threshold") { Description = "Alert when a price moved at least this many percent since the last alert (default 0.5)" }
+            .Accepts(value => value is > 0 and < double.PositiveInfinity, "a positive percentage (e.g. 0.5)");
+        var minimum = new Option<double?>("--min-quote-volume") { Description = "Drop tickers whose 24 h quote volume is below this (default 0: keep all)" }
+            .Accepts(value => value is >= 0 and < double.PositiveInfinity, "a number, zero or more");
+        var every = new Option<int?>("--stats-every") { Description = "Print per-symbol statistics every N events (default 100; 0: never)" }
+            .Accepts(value => value >= 0, "a whole number, zero or more");
         command.Options.Add(threshold);
         command.Options.Add(minimum);
         command.Options.Add(every);
@@ -103,7 +85,7 @@ public static class ProducerCommand
             Description = allowAll ? "Exchange to connect to" : "Exchange of input that does not say",
             DefaultValueFactory = _ => Exchanges.Binance,
         };
-        option.AcceptOnlyFromAmong(allowAll ? [.. Exchanges.All, "all"] : [.. Exchanges.All]);
+        option.AcceptsOneOf(allowAll ? [.. Exchanges.All, "all"] : [.. Exchanges.All]);
         return option;
     }
 

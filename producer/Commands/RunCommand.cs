@@ -36,10 +36,10 @@ internal static class RunCommand
         });
 
         var exchange = new Option<string>("--exchange") { Description = "Exchange to connect to: binance, bybit or all (default binance)" };
-        exchange.AcceptOnlyFromAmong([.. Exchanges.All, "all"]);
+        exchange.AcceptsOneOf([.. Exchanges.All, "all"]);
         var mode = new Option<string>("--mode") { Description = "websocket (streams, default) or rest (polls Binance's /api/v3/ticker/24hr)" };
-        mode.AcceptOnlyFromAmong("websocket", "rest");
-        var record = new Option<FileInfo?>("--record") { Description = "Also write every raw frame with its receive time to this capture file (replayable)" };
+        mode.AcceptsOneOf("websocket", "rest");
+        var record = new Option<FileInfo?>("--record") { Description = "Also write every raw frame with its receive time to this capture file (replayable); a relative path is under --data-dir, e.g. captures/today.txt" };
         var restFallback = new Option<bool>("--rest-fallback") { Description = "Poll Binance's REST tickers while every WebSocket stays down" };
 
         var command = new Command("run", "Stream live market data from the exchanges into the event log until Ctrl+C.")

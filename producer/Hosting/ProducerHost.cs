@@ -33,6 +33,14 @@ public static class ProducerHost
         var ingest = host.Services.GetRequiredService<IngestService>();
         output.WriteLine($"Streaming {string.Join(", ", setup.Producer.Exchanges)} {string.Join(",", setup.Producer.Symbols)} ({string.Join(",", setup.Producer.Streams)}, {setup.Producer.Mode}) into the {EventLogDescriptionOf(host)}; Ctrl+C stops.");
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        if (setup.Statistics.Frames == 0)
+        {
+            // A run that never received anything delivered nothing: not a success, whatever stopped it.
+            var failures = setup.Statistics.Reconnects.Select(r => $"{r.Key} ×{r.Value}");
+            output.WriteLine($"Nothing was received, so nothing was delivered: the producer never got data from the exchange(s) ({string.Join(", ", failures.DefaultIfEmpty("no connection attempt failed"))}); see the warnings above for hosts and causes.");
+            return 1;
+        }
+
         return ingest.Succeeded ? 0 : 1;
     }
 

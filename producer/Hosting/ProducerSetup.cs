@@ -46,6 +46,12 @@ public sealed class ProducerSetup : IDisposable
         var (configuration, kafka, dataDirectory) = CommandLineSetup.From(parseResult);
         var producer = (configuration.GetSection(ProducerOptions.Section).Get<ProducerOptions>() ?? new ProducerOptions()).FillDefaults();
         ApplyCommandLine(producer, parseResult);
+        if (producer.RecordPath is { } record)
+        {
+            // Like every file the producer writes, a relative capture path is under --data-dir.
+            producer.RecordPath = Path.GetFullPath(record, dataDirectory);
+        }
+
         var validation = new ProducerOptionsValidator().Validate(null, producer);
         if (validation.Failed)
         {
@@ -105,7 +111,7 @@ public sealed class ProducerSetup : IDisposable
 
         if (Given<FileInfo>("--record") is { } record)
         {
-            options.RecordPath = record.FullName;
+            options.RecordPath = record.ToString();
         }
 
         if (Given<double?>("--alert-threshold") is { } threshold)

@@ -80,12 +80,21 @@ public sealed partial class ReplayJob(ReplayOptions options, ProducerRuntime run
     private async Task ReplayKlinesAsync(FileInfo file, StreamReader reader, ReplayPacer pacer, CancellationToken cancellationToken)
     {
         var (nameSymbol, nameInterval) = KlinesCsvReader.NameParts(file.Name);
-        var symbol = options.Symbol ?? nameSymbol
-            ?? throw new InvalidDataException($"{file.FullName}: the file name does not name the symbol; pass --symbol");
-        var interval = options.Interval ?? nameInterval;
+        var (symbol, symbolRefusal) = KlineLabels.Symbol(nameSymbol, options.Symbol);
+        if (symbol is null)
+        {
+            throw new InvalidDataException($"{file.FullName}: {symbolRefusal ?? "the file name does not name the symbol; pass --symbol"}");
+        }
 
         // Time order first: dumps are sorted, but a hand-made file need not be.
-        var rows = KlinesCsvReader.Read(reader, interval).ToList();
+        var rows = KlinesCsvReader.Read(reader, options.Interval ?? nameInterval).ToList();
+        var (interval, intervalRefusal) = KlineLabels.Interval(nameInterval, options.Interval,
+            [.. rows.Where(r => r.Kline is not null).Take(KlineLabels.InferenceRows).Select(r => r.Kline!)]);
+        if (interval is null && rows.Any(r => r.Kline is not null))
+        {
+            throw new InvalidDataException($"{file.FullName}: {intervalRefusal}");
+        }
+
         rows.Sort((a, b) => (a.Kline?.OpenTime ?? long.MinValue).CompareTo(b.Kline?.OpenTime ?? long.MinValue));
         foreach (var row in rows)
         {
@@ -110,7 +119,7 @@ public sealed partial class ReplayJob(ReplayOptions options, ProducerRuntime run
                 // A closed kline is final at its close; that is when the exchange would have sent it.
                 EventTime = kline.CloseTime,
                 Source = EventSources.Replay,
-                Interval = interval ?? IntervalOf(kline),
+                Interval = interval!,
                 OpenTime = kline.OpenTime,
                 CloseTime = kline.CloseTime,
                 Open = kline.Open,
@@ -126,11 +135,6 @@ public sealed partial class ReplayJob(ReplayOptions options, ProducerRuntime run
             ReportProgress();
         }
     }
-
-    /// <summary>The interval whose length matches the candle's, or "?" (which the validator rejects).</summary>
-    private static string IntervalOf(Kline kline) =>
-        KlineIntervals.All.FirstOrDefault(i => KlineIntervals.TryGetLength(i, out var length)
-            && (long)length.TotalMilliseconds == kline.CloseTime - kline.OpenTime + 1) ?? "?";
 
     private void ReportProgress()
     {

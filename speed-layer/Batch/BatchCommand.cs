@@ -65,7 +65,10 @@ internal static class BatchCommand
     {
         if (result.Candles.Count == 0)
         {
-            await output.WriteLineAsync("No candles: the log holds no events of these topics (after --from). An empty view was written.").ConfigureAwait(false);
+            await output.WriteLineAsync(result.Counters.Ignored > 0
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"No candles: the log's {result.Counters.Ignored} event(s) of these topics were all ignored (klines of another interval than {result.KlineInterval ?? "the first kline's"}: pass the log's --interval). An empty view was written.")
+                : "No candles: the log holds no events of these topics (after --from). An empty view was written.").ConfigureAwait(false);
             return;
         }
 

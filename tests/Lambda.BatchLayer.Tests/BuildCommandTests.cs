@@ -138,6 +138,33 @@ public sealed class BuildCommandTests : IDisposable
         BatchViews.Metrics(Data).Should().BeEmpty();
     }
 
+    /// <summary>Issue #12, item 7: an empty build does not silently replace non-empty views; --allow-empty says it should.</summary>
+    [Fact]
+    public async Task An_empty_build_over_non_empty_views_is_refused_unless_allowed()
+    {
+        await ImportAsync(RealData.Daily);
+        await BuildAsync();
+        var published = BatchViews.Candles(Data);
+        var buildId = BatchViews.Metadata(BatchViews.CandlesPath(Data))["lambda.batch.build_id"];
+
+        var beforeAllData = await CommandRun.BatchLayerAsync(["--data-dir", Data, "build", "--until", "2020-12-31"]);
+        Directory.Delete(Path.Combine(Data, "master"), recursive: true);
+        var noMaster = await CommandRun.BatchLayerAsync(["--data-dir", Data, "build"]);
+
+        foreach (var refused in new[] { beforeAllData, noMaster })
+        {
+            refused.ExitCode.Should().Be(1);
+            refused.Error.Should().Contain("build refused:").And.Contain("2,051 candle(s); it stays").And.Contain("--allow-empty");
+        }
+
+        beforeAllData.Error.Should().Contain("up to --until 2020-12-31");
+        BatchViews.Candles(Data).Should().Equal(published);
+        BatchViews.Metadata(BatchViews.CandlesPath(Data))["lambda.batch.build_id"].Should().Be(buildId);
+
+        await BuildAsync("--allow-empty");
+        BatchViews.Candles(Data).Should().BeEmpty();
+    }
+
     [Fact]
     public async Task Metrics_follow_their_definitions_on_a_hand_checked_window()
     {

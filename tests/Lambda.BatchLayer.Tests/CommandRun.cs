@@ -1,3 +1,4 @@
+using Lambda.Core.CommandLine;
 using System.CommandLine;
 
 namespace Lambda.BatchLayer.Tests;
@@ -9,7 +10,7 @@ internal sealed record CommandRun(int ExitCode, string Output, string Error)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await BatchLayerCommand.Build().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = await CommandLineRun.InvokeAsync(BatchLayerCommand.Build(), args, new InvocationConfiguration { Output = output, Error = error });
         return new CommandRun(exitCode, output.ToString(), error.ToString());
     }
 

@@ -111,6 +111,49 @@ public sealed class ImportCommandTests : IDisposable
         Stored("ETHUSDT").Should().Equal(daily.Select(k => k with { CloseTime = k.OpenTime + 86_399_999, QuoteVolume = 0, Trades = 0 }));
     }
 
+    /// <summary>Issue #12, item 6: when the file name, the options and the timestamps disagree, nothing enters the immutable master dataset.</summary>
+    [Fact]
+    public async Task Labels_that_contradict_the_file_are_refused_and_nothing_is_stored()
+    {
+        var daily = RealData.Klines(RealData.Daily);
+        var simple = _temp.File("prices.csv");
+        await File.WriteAllLinesAsync(simple, ["timestamp,open,high,low,close,volume", .. daily.Take(40).Select(k => string.Create(CultureInfo.InvariantCulture,
+            $"{k.OpenTime},{k.Open:R},{k.High:R},{k.Low:R},{k.Close:R},{k.Volume:R}"))]);
+
+        var dailyAs4h = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", simple, "--symbol", "BTCUSDT", "--interval", "4h");
+        var otherSymbol = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", RealData.Daily, "--symbol", "ETHUSDT");
+        var otherInterval = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", RealData.Daily, "--interval", "4h");
+
+        dailyAs4h.ExitCode.Should().Be(1);
+        dailyAs4h.Error.Should().Contain("prices.csv").And.Contain("--interval says 4h klines but the timestamps show 1d klines");
+        otherSymbol.ExitCode.Should().Be(1);
+        otherSymbol.Error.Should().Contain("the file name says BTCUSDT but --symbol says ETHUSDT");
+        otherInterval.ExitCode.Should().Be(1);
+        otherInterval.Error.Should().Contain("the file name says 1d klines but --interval says 4h");
+        using var master = new MasterDataset(Data);
+        master.Partitions().Should().BeEmpty();
+    }
+
+    /// <summary>Issue #12, item 11: a file with no kline at all is one error about the file, not one per row.</summary>
+    [Fact]
+    public async Task A_file_without_a_single_kline_is_one_file_level_error()
+    {
+        var empty = _temp.File("BTCUSDT-1d-empty.csv");
+        await File.WriteAllTextAsync(empty, "");
+        var noClose = _temp.File("BTCUSDT-1d-columns.csv");
+        await File.WriteAllLinesAsync(noClose, [.. File.ReadLines(RealData.Daily).Skip(1).Take(30).Select(l => string.Join(',', l.Split(',').Take(5)))]);
+
+        foreach (var (file, reason) in new[] { (empty, "the file holds no rows"), (noClose, "no row of the file is a kline (first problem, line 1:") })
+        {
+            var run = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", file);
+
+            run.ExitCode.Should().Be(1);
+            run.ToString().Should().Contain(reason);
+            var reports = Path.Combine(Data, "reports");
+            (Directory.Exists(reports) ? Directory.GetFiles(reports, "*bad-rows*") : []).Should().BeEmpty("no row-by-row report for a file that holds no klines");
+        }
+    }
+
     [Fact]
     public async Task A_file_that_names_no_symbol_without_symbol_option_fails_with_a_clear_message()
     {

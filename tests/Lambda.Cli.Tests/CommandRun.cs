@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lambda.Core.CommandLine;
 
 namespace Lambda.Cli.Tests;
 
@@ -9,7 +10,7 @@ internal sealed record CommandRun(int ExitCode, string Output, string Error)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await command.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = await CommandLineRun.InvokeAsync(command, args, new InvocationConfiguration { Output = output, Error = error });
         return new CommandRun(exitCode, output.ToString(), error.ToString());
     }
 }

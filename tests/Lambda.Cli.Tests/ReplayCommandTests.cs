@@ -42,6 +42,32 @@ public sealed class ReplayCommandTests : IDisposable
             .And.NotContain("NOT delivered");
     }
 
+    /// <summary>Issue #12, item 6: a symbol or interval that contradicts the file name or the timestamps is refused before anything is published.</summary>
+    [Theory]
+    [InlineData("--symbol", "ETHUSDT", "the file name says BTCUSDT but --symbol says ETHUSDT")]
+    [InlineData("--interval", "1d", "the file name says 4h klines but --interval says 1d")]
+    public async Task Labels_that_contradict_the_file_are_refused(string option, string value, string message)
+    {
+        var run = await CommandRun.InvokeAsync(ProducerCommand.Build(), "--data-dir", _dataDir, "replay", Sample("BTCUSDT-4h.csv"), "--from", "2026-08-01", option, value);
+
+        run.ExitCode.Should().Be(1);
+        run.Error.Should().Contain(message);
+        Directory.Exists(Path.Combine(_dataDir, "topics", Topics.Klines)).Should().BeFalse("nothing was published");
+    }
+
+    [Fact]
+    public async Task An_interval_the_timestamps_contradict_is_refused()
+    {
+        var renamed = Path.Combine(_dataDir, "klines.csv");
+        File.Copy(Sample("BTCUSDT-4h.csv"), renamed);
+
+        var run = await CommandRun.InvokeAsync(ProducerCommand.Build(), "--data-dir", _dataDir, "replay", renamed, "--symbol", "BTCUSDT", "--interval", "1d", "--from", "2026-08-01");
+
+        run.ExitCode.Should().Be(1);
+        run.Error.Should().Contain("--interval says 1d klines but the timestamps show 4h klines");
+        Directory.Exists(Path.Combine(_dataDir, "topics", Topics.Klines)).Should().BeFalse("nothing was published");
+    }
+
     [Fact]
     public async Task Replaying_the_real_capture_keeps_klines_and_trades_and_skips_order_books()
     {

@@ -1,8 +1,12 @@
 using System.Globalization;
+using Lambda.Core.Contracts;
 using Lambda.Core.Parquet;
+using Lambda.Core.Transport;
+using Lambda.Core.Transport.Kafka;
 using Lambda.Core.Views;
 using Lambda.Producer.Commands;
 using Lambda.SpeedLayer;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lambda.Cli.Tests;
 
@@ -36,6 +40,55 @@ public sealed class SpeedBatchCommandTests : IDisposable
     {
         using var reader = ParquetFileReader.Open(ViewPath);
         return (reader.Read(DailyCandleMap.Instance).ToList(), reader.KeyValueMetadata);
+    }
+
+    /// <summary>Issue #12, item 5: a <c>stream</c> run that committed the default group must not make <c>batch</c> start at its positions.</summary>
+    [Fact]
+    public async Task Batch_reads_the_whole_log_even_after_stream_committed_the_default_group()
+    {
+        await ReplayAsync();
+        long read = 0;
+        await using (var stream = EventLog.CreateSource(new KafkaOptions(), _dataDir, "speed-layer", [Topics.Klines], stopAtEnd: true, NullLoggerFactory.Instance))
+        {
+            // What speed-layer stream does with its default group: read to the end and commit.
+            LogPosition? last = null;
+            await foreach (var message in stream.ReadAsync(CancellationToken.None))
+            {
+                last = message.Position;
+                read++;
+            }
+
+            await stream.CommitAsync([last!.Value], CancellationToken.None);
+        }
+
+        var run = await BatchAsync();
+
+        run.Output.Should().Contain($"events read      {read} ");
+        ReadView().Candles.Should().NotBeEmpty();
+    }
+
+    /// <summary>Issue #12, item 8: the same CSV replayed twice gives duplicates, not late events.</summary>
+    [Fact]
+    public async Task A_log_holding_the_same_replay_twice_counts_the_copies_as_duplicates_not_late()
+    {
+        await ReplayAsync();
+        var once = await BatchAsync();
+        await ReplayAsync();
+
+        var twice = await BatchAsync();
+
+        var events = long.Parse(System.Text.RegularExpressions.Regex.Match(once.Output, @"events read +(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        twice.Output.Should().Contain($"events read      {2 * events} ").And.Contain($"merged {events}, late 0, duplicates {events},");
+    }
+
+    [Fact]
+    public async Task Batch_of_another_interval_than_the_logs_says_its_events_were_ignored_not_that_the_log_is_empty()
+    {
+        await ReplayAsync();
+
+        var run = await BatchAsync("--interval", "1d");
+
+        run.Output.Should().MatchRegex(@"No candles: the log's \d+ event\(s\) of these topics were all ignored \(klines of another interval than 1d");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Lambda.Core.CommandLine;
 using System.CommandLine;
 using Lambda.Core.Parquet;
 using Lambda.Core.Views;
@@ -13,7 +14,7 @@ internal sealed record CommandRun(int ExitCode, string Output, string Error)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await command.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = await CommandLineRun.InvokeAsync(command, args, new InvocationConfiguration { Output = output, Error = error });
         return new CommandRun(exitCode, output.ToString(), error.ToString());
     }
 }
@@ -50,12 +51,17 @@ internal sealed class DataDirectory : IDisposable
         Write(Path.Combine(Root, "views", "batch", "daily_candles.parquet"), candles, DailyCandleMap.Instance, metadata);
     }
 
-    public void WriteSpeed(string relativePath, IEnumerable<DailyCandle> candles, string? lineage = null)
+    public void WriteSpeed(string relativePath, IEnumerable<DailyCandle> candles, string? lineage = null, string? window = null)
     {
         var metadata = new Dictionary<string, string>();
         if (lineage is not null)
         {
             metadata[SpeedViews.LineageKey] = lineage;
+        }
+
+        if (window is not null)
+        {
+            metadata[SpeedViews.WindowKey] = window;
         }
 
         Write(Path.Combine(Root, "views", "speed", relativePath), candles, DailyCandleMap.Instance, metadata);

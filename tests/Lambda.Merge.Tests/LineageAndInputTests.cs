@@ -30,6 +30,21 @@ public sealed class LineageAndInputTests : IDisposable
             "batch:build-42", "batch:build-42", "speed:stream:demo:shard-0:part-00000003", "speed:live/part.parquet");
     }
 
+    /// <summary>Issue #12, item 4: speed views cut in windows other than UTC days are left out of the serving view, with a message.</summary>
+    [Fact]
+    public async Task Speed_views_whose_windows_are_not_days_are_left_out_and_named()
+    {
+        _data.WriteBatch(Range("BTCUSDT", "2026-07-01", "2026-07-02", "batch"), horizon: "2026-07-02");
+        _data.WriteSpeed("daily_candles.parquet", Range("BTCUSDT", "2026-07-03", "2026-07-05", "speed"), window: "12:00:00");
+        _data.WriteSpeed("closed/shard-0/part-00000001.parquet", Range("ETHUSDT", "2026-07-03", "2026-07-03", "speed"), window: "1.00:00:00");
+
+        var run = await _data.MergeOkAsync();
+
+        _data.Serving().Select(r => (r.Candle.Symbol, r.Candle.Source)).Should().Equal(
+            ("BTCUSDT", "batch"), ("BTCUSDT", "batch"), ("ETHUSDT", "speed"));
+        run.Output.Should().Contain("skipped daily_candles.parquet: its windows are 12h long, not UTC days");
+    }
+
     [Fact]
     public async Task A_batch_build_without_an_id_is_named_by_its_file()
     {

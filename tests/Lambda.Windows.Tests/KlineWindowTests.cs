@@ -163,7 +163,8 @@ public class KlineWindowTests
         var engine = Engine(window: TimeSpan.FromHours(1), interval: "1h");
         engine.Add(Kline("2026-08-01T05:00:00", 1, 2, 0.5, 1.5, 3, interval: "1h"));
         engine.Add(Kline("2026-08-01T06:00:00", 1, 2, 0.5, 1.5, 3, interval: "1h"));
-        var late = engine.Add(Kline("2026-08-01T05:00:00", 1, 2, 0.5, 1.5, 3, interval: "1h"));
+        // Another version of the closed kline (an exact copy would be a duplicate).
+        var late = engine.Add(Kline("2026-08-01T05:00:00", 1, 2, 0.5, 1.6, 3, interval: "1h"));
         late.Reason.Should().Be("late: open_time 2026-08-01T05:00:00Z is in window 2026-08-01T05:00:00Z/2026-08-01T06:00:00Z closed at watermark 2026-08-01T06:59:59.999Z");
         engine.TakeClosed().KlineCandles.Should().ContainSingle().Which.Candle.Complete.Should().BeTrue();
     }
@@ -180,6 +181,27 @@ public class KlineWindowTests
         all.Should().Equal("01 binance BTCUSDT", "01 binance ETHUSDT", "01 bybit BTCUSDT", "02 binance ADAUSDT");
     }
 
+    /// <summary>Issue #12, item 8: replaying the same klines or trades again gives duplicates, not late events, even after their window closed.</summary>
+    [Fact]
+    public void Exact_copies_of_merged_events_are_duplicates_after_their_window_closed_and_across_a_restore()
+    {
+        var engine = Engine();
+        AddDay(engine, "2026-08-01", 100);
+        engine.Add(Trade("2026-08-01T12:00:00", 7, 100, 1)).Status.Should().Be(WindowEventStatus.Merged);
+        engine.Add(Kline("2026-08-02T00:00:00", 200, 201, 199, 200, 1));
+        engine.TakeClosed().KlineCandles.Should().ContainSingle();
+        var restored = CandleWindowEngine.Restore(CandleWindowState.FromJson(engine.Snapshot().ToJson()));
+
+        foreach (var e in new[] { engine, restored })
+        {
+            e.Add(Kline("2026-08-01T04:00:00", 101, 103, 99, 102, 2)).Status.Should().Be(WindowEventStatus.Duplicate, "the very kline the closed day merged");
+            e.Add(Trade("2026-08-01T12:00:00", 7, 100, 1)).Status.Should().Be(WindowEventStatus.Duplicate, "the very trade the closed day counted");
+            e.Add(Kline("2026-08-01T04:00:00", 101, 103, 99, 102, 3)).Status.Should().Be(WindowEventStatus.Late, "another volume: not a copy");
+            e.Add(Trade("2026-08-01T12:00:00", 8, 100, 1)).Status.Should().Be(WindowEventStatus.Late, "another trade");
+            (e.Counters.Duplicates, e.Counters.Late).Should().Be((2, 2));
+        }
+    }
+
     [Fact]
     public void Events_after_a_flush_for_flushed_windows_are_late()
     {
@@ -187,6 +209,7 @@ public class KlineWindowTests
         engine.Add(Kline("2026-08-01T00:00:00", 1, 1, 1, 1, 1));
         engine.Flush().KlineCandles.Should().ContainSingle();
         engine.Add(Kline("2026-08-01T04:00:00", 1, 1, 1, 1, 1)).Status.Should().Be(WindowEventStatus.Late);
+        engine.Add(Kline("2026-08-01T00:00:00", 1, 1, 1, 1, 1)).Status.Should().Be(WindowEventStatus.Duplicate, "a copy of a flushed kline");
         engine.Flush().IsEmpty.Should().BeTrue();
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Lambda.Core.Contracts;
+using Lambda.Core.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.Core.Transport.Embedded;
@@ -7,9 +8,14 @@ namespace Lambda.Core.Transport.Embedded;
 /// <summary>
 /// The embedded event log's writer: appends each event as one JSON line to the topic's segment of
 /// the day. Lines reach the file system at least every <see cref="FlushInterval"/> and are fsynced
-/// by <see cref="FlushAsync"/>; an event counts as acked once it is on disk. One writer per data
-/// directory at a time.
+/// by <see cref="FlushAsync"/>; an event counts as acked once it is on disk.
 /// </summary>
+/// <remarks>
+/// One writer per log: the sink holds the <see cref="WriterLock"/> of <c>topics/</c> from construction to
+/// disposal, and a second writer (another process, or another sink in this one) is refused with
+/// <see cref="WriterLockedException"/>. Two appenders would each write at their own file position and
+/// overwrite each other's lines, so acked events would be lost.
+/// </remarks>
 public sealed partial class EmbeddedTopicSink : IEventSink, IDisposable
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
@@ -21,11 +27,18 @@ public sealed partial class EmbeddedTopicSink : IEventSink, IDisposable
     private readonly Dictionary<string, SegmentWriter> _writers = new(StringComparer.Ordinal);
     private readonly ArrayBufferWriter<byte> _line = new(1024);
     private readonly ITimer _flushTimer;
+    private readonly WriterLock _writerLock;
     private long _notYetDurable;
     private bool _disposed;
 
+    /// <exception cref="WriterLockedException">Another writer appends to this log.</exception>
     public EmbeddedTopicSink(TopicLayout layout, TimeProvider clock, ILogger<EmbeddedTopicSink> logger)
     {
+        ArgumentNullException.ThrowIfNull(layout);
+        var topics = layout.TopicsDirectory;
+        _writerLock = WriterLock.Acquire(topics, path =>
+            $"The embedded log {topics} is being written by another process (the lock {path} is held): one writer at a time appends to it. "
+            + "Wait until the other producer has finished, or give this one another --data-dir.");
         _layout = layout;
         _clock = clock;
         _logger = logger;
@@ -101,6 +114,11 @@ public sealed partial class EmbeddedTopicSink : IEventSink, IDisposable
             }
 
             _writers.Clear();
+            if (!_disposed)
+            {
+                _writerLock.Dispose();
+            }
+
             _disposed = true;
         }
     }

@@ -13,7 +13,10 @@ public sealed class TopicLayout(string dataDirectory)
 
     public string DataDirectory { get; } = Path.GetFullPath(dataDirectory);
 
-    public string TopicDirectory(string topic) => Path.Combine(DataDirectory, "topics", topic);
+    /// <summary><c>&lt;data-dir&gt;/topics</c>: every topic's folder, and the writers' lock.</summary>
+    public string TopicsDirectory => Path.Combine(DataDirectory, "topics");
+
+    public string TopicDirectory(string topic) => Path.Combine(TopicsDirectory, topic);
 
     public string SegmentPath(string topic, DateOnly day) =>
         Path.Combine(TopicDirectory(topic), day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + SegmentExtension);

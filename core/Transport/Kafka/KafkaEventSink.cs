@@ -17,6 +17,7 @@ public sealed partial class KafkaEventSink : IEventSink
     private readonly ILogger _logger;
     private readonly IProducer<byte[], byte[]> _producer;
     private readonly Action<DeliveryReport<byte[], byte[]>> _onDelivery;
+    private readonly KafkaErrorLog _errors = new();
     private int _disposed;
     private long _sentAtLastFlush = -1;
 
@@ -26,7 +27,13 @@ public sealed partial class KafkaEventSink : IEventSink
         _logger = logger;
         KafkaNativeLibrary.EnsureLoaded();
         _producer = new ProducerBuilder<byte[], byte[]>(KafkaClientSettings.ForProducer(options))
-            .SetErrorHandler((_, error) => LogClientError(error.Code, error.Reason, error.IsFatal))
+            .SetErrorHandler((_, error) =>
+            {
+                if (error.IsFatal || _errors.IsNew(error.Code.ToString(), error.Reason))
+                {
+                    LogClientError(error.Code, error.Reason, error.IsFatal);
+                }
+            })
             .SetLogHandler((_, message) => LogLibrdkafka(message.Facility, message.Message))
             .Build();
         _onDelivery = OnDelivery;

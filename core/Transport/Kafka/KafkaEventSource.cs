@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Confluent.Kafka;
+using Lambda.Core.CommandLine;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.Core.Transport.Kafka;
@@ -17,6 +18,9 @@ public sealed record KafkaSourceOptions(string GroupId, IReadOnlyList<string> To
     /// other partitions start at the committed offset.
     /// </summary>
     public IReadOnlyList<LogPosition>? StartPositions { get; init; }
+
+    /// <summary>Reading to the end starts at each partition's beginning, not at the group's committed offsets.</summary>
+    public bool FromBeginning { get; init; }
 
     /// <summary>
     /// Told when the group assigns or revokes partitions (continuous reading only). Its start
@@ -49,6 +53,7 @@ public sealed partial class KafkaEventSource : IEventSource
     private readonly KafkaSourceOptions _source;
     private readonly ILogger _logger;
     private readonly IConsumer<string?, byte[]> _consumer;
+    private readonly KafkaErrorLog _errors = new();
 
     public KafkaEventSource(KafkaOptions options, KafkaSourceOptions source, ILogger<KafkaEventSource> logger)
     {
@@ -65,7 +70,13 @@ public sealed partial class KafkaEventSource : IEventSource
         }
 
         _consumer = new ConsumerBuilder<string?, byte[]>(settings)
-            .SetErrorHandler((_, error) => LogClientError(error.Code, error.Reason))
+            .SetErrorHandler((_, error) =>
+            {
+                if (_errors.IsNew(error.Code.ToString(), error.Reason))
+                {
+                    LogClientError(error.Code, error.Reason);
+                }
+            })
             .SetLogHandler((_, message) => LogLibrdkafka(message.Facility, message.Message))
             .SetPartitionsAssignedHandler((_, partitions) =>
             {
@@ -89,6 +100,57 @@ public sealed partial class KafkaEventSource : IEventSource
                 _source.Assignment?.OnRevoked([.. partitions.Select(p => Logical(p.TopicPartition))], lost: true);
             })
             .Build();
+        try
+        {
+            WaitUntilReachable();
+        }
+        catch
+        {
+            _consumer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Asks the cluster for its metadata until it answers, for at most <see cref="KafkaOptions.ReachTimeout"/>.
+    /// Without it an unreachable broker shows as a silent wait and then as an empty log; here the
+    /// operator hears once, at the first failure, what is retried and for how long, then a refusal.
+    /// </summary>
+    /// <exception cref="RunRefusedException">The cluster did not answer in time.</exception>
+    private void WaitUntilReachable()
+    {
+        using var admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
+        var deadline = DateTimeOffset.UtcNow + _options.ReachTimeout;
+        string? reason = null;
+        while (true)
+        {
+            try
+            {
+                admin.GetMetadata(TimeSpan.FromSeconds(2));
+                if (reason is not null)
+                {
+                    LogReached(_options.BootstrapServers!);
+                }
+
+                return;
+            }
+            catch (KafkaException e)
+            {
+                if (reason is null)
+                {
+                    LogUnreachable(_options.BootstrapServers!, e.Error.Reason, _options.ReachTimeout.TotalSeconds);
+                }
+
+                reason = e.Error.Reason;
+            }
+
+            if (DateTimeOffset.UtcNow >= deadline)
+            {
+                throw new RunRefusedException(
+                    $"Kafka at {_options.BootstrapServers} could not be reached within {_options.ReachTimeout.TotalSeconds:0.#} s ({reason}); nothing was read. "
+                    + "Check --kafka (or KAFKA_BOOTSTRAP_SERVERS) and that the broker is up; Kafka:ReachTimeout sets how long to retry.");
+            }
+        }
     }
 
     public async IAsyncEnumerable<ConsumedMessage> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -237,7 +299,7 @@ public sealed partial class KafkaEventSource : IEventSource
             partitions.AddRange(topicMetadata.Partitions.Select(p => new TopicPartition(topic, new Partition(p.PartitionId))));
         }
 
-        var committed = partitions.Count == 0 ? [] : _consumer.Committed(partitions, MetadataTimeout);
+        var committed = partitions.Count == 0 || _source.FromBeginning ? [] : _consumer.Committed(partitions, MetadataTimeout);
         var ends = new Dictionary<TopicPartition, long>();
         var assignment = new List<TopicPartitionOffset>();
         foreach (var partition in partitions)
@@ -259,6 +321,12 @@ public sealed partial class KafkaEventSource : IEventSource
             "messages");
         return ends;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka at {Servers} cannot be reached ({Reason}); retrying for {Seconds:0.#} s")]
+    private partial void LogUnreachable(string servers, string reason, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka at {Servers} answered")]
+    private partial void LogReached(string servers);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consumer: {Code} {Reason}")]
     private partial void LogClientError(ErrorCode code, string reason);

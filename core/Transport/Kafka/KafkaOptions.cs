@@ -30,6 +30,10 @@ public sealed class KafkaOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan FlushTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a reader retries a cluster that does not answer before it gives up (exit 1).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ReachTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(BootstrapServers);
 
     public string PhysicalTopic(string topic) => TopicPrefix + topic;

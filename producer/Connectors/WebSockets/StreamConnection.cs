@@ -179,7 +179,7 @@ public abstract partial class StreamConnection
 
                 var wait = _backoff.Next(Clock.GetElapsedTime(attemptStarted));
                 _context.Statistics.RecordReconnect(Name, "connect failed");
-                LogConnectFailed(Name, e.Message, wait.TotalSeconds);
+                LogConnectFailed(Name, Endpoint.GetLeftPart(UriPartial.Authority), Cause(e), wait.TotalSeconds);
                 await Task.Delay(wait, Clock, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -279,8 +279,23 @@ public abstract partial class StreamConnection
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Connection}: connection ended ({Reason}) after {LivedSeconds:0.#} s; reconnecting in {WaitSeconds:0.##} s")]
     private partial void LogEnded(string connection, string reason, double livedSeconds, double waitSeconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Connection}: connecting failed ({Reason}); retrying in {WaitSeconds:0.##} s")]
-    private partial void LogConnectFailed(string connection, string reason, double waitSeconds);
+    /// <summary>
+    /// The message and the root cause: "Unable to connect to the remote server" alone does not say
+    /// whether the name did not resolve, the port refused, or the network is down.
+    /// </summary>
+    private static string Cause(Exception e)
+    {
+        var root = e;
+        while (root.InnerException is { } inner)
+        {
+            root = inner;
+        }
+
+        return ReferenceEquals(root, e) || root.Message == e.Message ? e.Message : $"{e.Message}: {root.Message}";
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Connection}: connecting to {Endpoint} failed ({Reason}); retrying in {WaitSeconds:0.##} s")]
+    private partial void LogConnectFailed(string connection, string endpoint, string reason, double waitSeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Connection}: replacing the connection ({Reason}, after {AgeMinutes:0.#} min): opening the new one first")]
     private partial void LogRotating(string connection, string reason, double ageMinutes);

@@ -40,6 +40,48 @@ public sealed class ProducerProcessTests : IDisposable
             .Select(line => EventSerializer.Deserialize<TradeEvent>(Encoding.UTF8.GetBytes(line)))
             .ToList();
 
+    /// <summary>Issue #12, item 10: offline, the producer names the host and the cause, and a run that never connected exits non-zero.</summary>
+    [Fact]
+    public async Task A_run_that_never_connects_names_host_and_cause_and_exits_non_zero()
+    {
+        var environment = new Dictionary<string, string> { ["LAMBDA_Producer__Binance__WebSocketUrl"] = "ws://127.0.0.1:9" };
+        using var process = Start(_dataDir, environment, "run", "--symbols", "BTCUSDT", "--streams", "trade");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = new StringBuilder();
+        var failedOnce = new TaskCompletionSource();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (errors)
+            {
+                errors.AppendLine(e.Data);
+            }
+
+            if (e.Data?.Contains("connecting to", StringComparison.Ordinal) == true)
+            {
+                failedOnce.TrySetResult();
+            }
+        };
+        process.BeginErrorReadLine();
+
+        await failedOnce.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync();
+        }
+
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var printed = await output;
+        string logged;
+        lock (errors)
+        {
+            logged = errors.ToString();
+        }
+
+        process.ExitCode.Should().Be(1, printed + logged);
+        logged.Should().Contain("connecting to ws://127.0.0.1:9 failed").And.Contain("Connection refused");
+        printed.Should().Contain("Nothing was received, so nothing was delivered");
+    }
+
     [Fact]
     public async Task Ctrl_c_flushes_prints_the_final_statistics_and_the_recording_replays_to_the_same_events()
     {
