@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Lambda.Core.CommandLine;
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 using Lambda.Merge.Run;
 using Lambda.Merge.Show;
 
@@ -37,11 +37,12 @@ public static class MergeCommand
                 result.AddError("merge show reads the FILE it is given, wherever it is: --data-dir does not apply (give the file's path instead)");
             }
         });
-        show.SetAction(parseResult =>
+        show.SetAction(async (parseResult, cancellationToken) =>
         {
             try
             {
-                ParquetShow.Write(parseResult.GetRequiredValue(file).FullName, parseResult.GetRequiredValue(format), parseResult.GetRequiredValue(limit), parseResult.InvocationConfiguration.Output);
+                await ParquetShow.WriteAsync(parseResult.GetRequiredValue(file).FullName, parseResult.GetRequiredValue(format), parseResult.GetRequiredValue(limit),
+                    parseResult.InvocationConfiguration.Output, cancellationToken);
                 return 0;
             }
             catch (ParquetException e)

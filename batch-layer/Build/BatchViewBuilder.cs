@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Lambda.BatchLayer.Master;
 using Lambda.Core.Progress;
-using Lambda.Core.Parquet;
 using Lambda.Core.Storage;
 using Lambda.Core.Views;
 
@@ -170,7 +169,7 @@ public sealed class BatchViewBuilder(string dataDirectory)
         }
     }
 
-    private static ParquetWriterOptions WriterOptions() => new() { Compression = ParquetCompression.Snappy, Parallel = false };
+    private static ParquetWriterOptions WriterOptions() => new() { Compression = ParquetCompression.Snappy };
 
     /// <summary><c>build-yyyyMMddTHHmmssZ-</c> and 8 hex digits of a hash of the inputs (partitions, their rows and sizes, the horizon).</summary>
     private static string BuildId(DateTimeOffset builtAt, IReadOnlyList<MasterPartition> inputs, long[] rowCounts, DateOnly? until)

@@ -3,7 +3,7 @@ using System.Globalization;
 using Lambda.BatchLayer.Master;
 using Lambda.Core.Progress;
 using Lambda.Core.CommandLine;
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 
 namespace Lambda.BatchLayer.Build;
 

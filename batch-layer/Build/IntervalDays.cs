@@ -1,6 +1,6 @@
 using Lambda.BatchLayer.Master;
 using Lambda.Core.Contracts;
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 
 namespace Lambda.BatchLayer.Build;
 
@@ -40,7 +40,7 @@ public sealed class IntervalDays
     {
         ArgumentNullException.ThrowIfNull(partition);
         using var reader = ParquetFileReader.Open(partition.Path);
-        var options = new ParquetReadOptions { Columns = MasterKlineMap.Instance.KlineColumns, Parallel = false };
+        var options = new ParquetReadOptions { Columns = MasterKlineMap.Instance.KlineColumns };
         var hasCurrent = false;
         var current = default(DayAggregate);
         long rows = 0;

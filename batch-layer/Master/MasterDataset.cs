@@ -1,7 +1,7 @@
 using System.Globalization;
 using Lambda.Core.Contracts;
 using Lambda.Core.Klines;
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 using Lambda.Core.Storage;
 
 namespace Lambda.BatchLayer.Master;
@@ -132,7 +132,7 @@ public sealed class MasterDataset(string dataDirectory) : IDisposable
     {
         ArgumentNullException.ThrowIfNull(partition);
         using var reader = ParquetFileReader.Open(partition.Path);
-        foreach (var row in reader.ReadRows(new ParquetReadOptions { Columns = MasterKlineMap.Instance.KlineColumns, Parallel = false }))
+        foreach (var row in reader.ReadRows(new ParquetReadOptions { Columns = MasterKlineMap.Instance.KlineColumns }))
         {
             yield return MasterKlineMap.ReadKline(row);
         }
@@ -228,7 +228,7 @@ public sealed class MasterDataset(string dataDirectory) : IDisposable
 
     private static byte[] Encode(MasterPartition partition, List<MasterKline> rows)
     {
-        var options = new ParquetWriterOptions { Compression = ParquetCompression.Snappy, Parallel = false };
+        var options = new ParquetWriterOptions { Compression = ParquetCompression.Snappy };
         options.KeyValueMetadata["lambda.layer"] = "master";
         options.KeyValueMetadata["lambda.master.partition"] = $"exchange={partition.Exchange}/symbol={partition.Symbol}/interval={partition.Interval}/month={partition.Month}";
         using var stream = new MemoryStream();

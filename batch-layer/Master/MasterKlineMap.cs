@@ -1,5 +1,5 @@
 using Lambda.Core.Klines;
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 
 namespace Lambda.BatchLayer.Master;
 

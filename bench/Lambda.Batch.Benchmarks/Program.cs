@@ -4,7 +4,6 @@ using Lambda.Batch.Benchmarks;
 using Lambda.BatchLayer.Build;
 using Lambda.BatchLayer.Master;
 using Lambda.Core.Progress;
-using Lambda.Core.Parquet;
 using Lambda.Core.Views;
 using Lambda.Testing;
 

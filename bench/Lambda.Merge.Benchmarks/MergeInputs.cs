@@ -1,5 +1,4 @@
 using System.Globalization;
-using Lambda.Core.Parquet;
 using Lambda.Core.Views;
 using Lambda.Merge.Serving;
 

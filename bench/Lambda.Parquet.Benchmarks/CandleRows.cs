@@ -1,5 +1,6 @@
 using System.Globalization;
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
+using Lambda.Testing;
 
 namespace Lambda.Parquet.Benchmarks;
 
@@ -117,4 +118,33 @@ internal sealed record ScanTotals(long Rows, long Binance, long SymbolLength, lo
         && Close(Prices, other.Prices) && Close(Volumes, other.Volumes);
 
     private static bool Close(double a, double b) => Math.Abs(a - b) <= 1e-9 * Math.Max(Math.Abs(a), Math.Abs(b));
+}
+
+/// <summary>A scan of three columns (day, close, volume): what a step that needs few columns reads.</summary>
+internal sealed record ThreeColumns(long DaySum, long CloseCents, long VolumeMillis)
+{
+    public const string DuckDbSelect = """
+        SELECT sum(CAST(day - DATE '1970-01-01' AS BIGINT)), sum(CAST(round(close * 100) AS BIGINT)), sum(CAST(round(volume * 1000) AS BIGINT))
+        """;
+
+    private static readonly int EpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+
+    public static ThreeColumns Read(ParquetFileReader reader)
+    {
+        long days = 0, cents = 0, millis = 0;
+        foreach (var row in reader.ReadRows(new ParquetReadOptions { Columns = ["day", "close", "volume"] }))
+        {
+            days += row.GetDate(0).DayNumber - EpochDay;
+            cents += (long)Math.Round(row.GetDouble(1) * 100);
+            millis += (long)Math.Round(row.GetDouble(2) * 1000);
+        }
+
+        return new ThreeColumns(days, cents, millis);
+    }
+
+    public static ThreeColumns Of(DuckDbResult result)
+    {
+        var r = result.Rows[0];
+        return new ThreeColumns(Convert.ToInt64(r[0], CultureInfo.InvariantCulture), Convert.ToInt64(r[1], CultureInfo.InvariantCulture), Convert.ToInt64(r[2], CultureInfo.InvariantCulture));
+    }
 }

@@ -1,4 +1,3 @@
-using Lambda.Core.Parquet;
 
 namespace Lambda.Core.Views;
 

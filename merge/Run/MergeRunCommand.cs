@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Lambda.Core.CommandLine;
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 using Lambda.Core.Progress;
 using Lambda.Merge.Reports;
 using Lambda.Merge.Serving;

@@ -1,4 +1,3 @@
-using Lambda.Core.Parquet;
 using Lambda.Core.Views;
 
 namespace Lambda.Merge.Serving;
@@ -18,9 +17,9 @@ public static class DailyCandleSchema
             }
 
             var actual = schema[index];
-            if (actual.Type != column.Type || actual.Logical != column.Logical)
+            if (actual.Kind != column.Kind)
             {
-                return $"column '{column.Name}' is {actual.Type}/{actual.Logical}, a daily candle's is {column.Type}/{column.Logical}";
+                return $"column '{column.Name}' is {(actual.Kind == ParquetColumnKind.Other ? actual.Declared : actual.Kind)}, a daily candle's is {column.Kind}";
             }
         }
 

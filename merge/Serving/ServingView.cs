@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 using Lambda.Core.Storage;
 
 namespace Lambda.Merge.Serving;

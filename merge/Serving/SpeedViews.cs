@@ -1,6 +1,5 @@
 using System.Globalization;
 using Lambda.Core.CommandLine;
-using Lambda.Core.Parquet;
 using Lambda.Core.Views;
 
 namespace Lambda.Merge.Serving;

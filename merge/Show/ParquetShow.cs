@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 
 namespace Lambda.Merge.Show;
 
@@ -11,41 +11,41 @@ namespace Lambda.Merge.Show;
 /// </summary>
 public static class ParquetShow
 {
-    public static void Write(string path, string format, int limit, TextWriter output)
+    /// <exception cref="ParquetException">The file is not Parquet, is damaged, or holds columns that cannot be shown (the message says which).</exception>
+    public static async Task WriteAsync(string path, string format, int limit, TextWriter output, CancellationToken cancellationToken)
     {
-        using var reader = ParquetFileReader.Open(path);
-        var columns = reader.Schema.Columns;
-        var rows = reader.ReadRows().Take(limit).Select(row => Enumerable.Range(0, row.ColumnCount).Select(row.GetValue).ToArray()).ToList();
+        ArgumentNullException.ThrowIfNull(output);
+        var file = await ForeignParquetFile.ReadAsync(path, limit, cancellationToken).ConfigureAwait(false);
         switch (format)
         {
             case "csv":
-                WriteCsv(columns, rows, output);
+                WriteCsv(file.Columns, file.Rows, output);
                 break;
             case "json":
-                WriteJson(columns, rows, output);
+                WriteJson(file.Columns, file.Rows, output);
                 break;
             default:
-                WriteTable(path, reader, rows, output);
+                WriteTable(path, file, output);
                 break;
         }
     }
 
-    private static void WriteTable(string path, ParquetFileReader reader, List<object?[]> rows, TextWriter output)
+    private static void WriteTable(string path, ForeignParquetFile file, TextWriter output)
     {
-        output.WriteLine($"{path}: {reader.RowCount} rows in {reader.RowGroups.Count} row group(s)");
-        foreach (var (key, value) in reader.KeyValueMetadata.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        var rows = file.Rows;
+        output.WriteLine($"{path}: {file.RowCount} rows in {file.RowGroups} row group(s)");
+        foreach (var (key, value) in file.Metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             output.WriteLine($"  metadata {key} = {(value.Length > 120 ? value[..117] + "..." : value)}");
         }
 
         output.WriteLine("Schema:");
-        foreach (var column in reader.Schema.Columns)
+        foreach (var column in file.Columns)
         {
-            var logical = column.Logical == LogicalKind.None ? "" : $" ({column.Logical})";
-            output.WriteLine($"  {column.Name,-24} {column.Type}{logical}{(column.Nullable ? ", optional" : "")}");
+            output.WriteLine($"  {column.Name,-24} {column.Declared}{(column.Nullable ? ", optional" : "")}");
         }
 
-        var headers = reader.Schema.Columns.Select(c => c.Name).ToArray();
+        var headers = file.Columns.Select(c => c.Name).ToArray();
         var cells = rows.Select(row => row.Select(Format).ToArray()).ToList();
         var widths = headers.Select((h, i) => Math.Min(40, Math.Max(h.Length, cells.Count == 0 ? 0 : cells.Max(r => r[i].Length)))).ToArray();
         output.WriteLine();
@@ -56,10 +56,10 @@ public static class ParquetShow
             output.WriteLine(string.Join(" | ", row.Select((cell, i) => Pad(cell, widths[i]))));
         }
 
-        output.WriteLine($"({rows.Count} of {reader.RowCount} rows shown)");
+        output.WriteLine($"({rows.Count} of {file.RowCount} rows shown)");
     }
 
-    private static void WriteCsv(IReadOnlyList<ParquetColumn> columns, List<object?[]> rows, TextWriter output)
+    private static void WriteCsv(IReadOnlyList<ForeignColumn> columns, List<object?[]> rows, TextWriter output)
     {
         output.WriteLine(string.Join(',', columns.Select(c => Csv(c.Name))));
         foreach (var row in rows)
@@ -68,7 +68,7 @@ public static class ParquetShow
         }
     }
 
-    private static void WriteJson(IReadOnlyList<ParquetColumn> columns, List<object?[]> rows, TextWriter output)
+    private static void WriteJson(IReadOnlyList<ForeignColumn> columns, List<object?[]> rows, TextWriter output)
     {
         var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -110,6 +110,7 @@ public static class ParquetShow
         float f => f.ToString("R", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         byte[] bytes => "0x" + Convert.ToHexString(bytes),
+        DateTime t => t.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Configuration;
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 using Lambda.Core.Transport;
 using Lambda.Core.Windows;
 

@@ -1,4 +1,4 @@
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 using Lambda.Core.Windows;
 
 namespace Lambda.SpeedLayer.Batch;

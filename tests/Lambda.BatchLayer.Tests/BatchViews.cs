@@ -1,6 +1,5 @@
 using Lambda.BatchLayer.Build;
 using Lambda.Core.Klines;
-using Lambda.Core.Parquet;
 using Lambda.Core.Views;
 
 namespace Lambda.BatchLayer.Tests;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Lambda.Core.Contracts;
-using Lambda.Core.Parquet;
 using Lambda.Core.Views;
 using Lambda.Producer.Commands;
 using Lambda.SpeedLayer;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Lambda.Core.Parquet;
 using Lambda.Core.Views;
 using Lambda.Merge;
 
@@ -34,8 +33,8 @@ public sealed class MergeShowTests : IDisposable
 
         run.ExitCode.Should().Be(0, run.Error);
         run.Output.Should().Contain("5 rows in 1 row group(s)")
-            .And.Contain("day                      Int32 (Date)")
-            .And.Contain("first_event_time         Int64 (TimestampMicros)")
+            .And.Contain("day                      INT32 DATE")
+            .And.Contain("first_event_time         INT64 TIMESTAMP(MICROS, UTC)")
             .And.Contain("2026-01-03")
             .And.NotContain("2026-01-04", "--limit 3")
             .And.Contain("(3 of 5 rows shown)");

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Lambda.Core.Contracts;
-using Lambda.Core.Parquet;
 using Lambda.Core.Transport.Kafka;
 using Lambda.Core.Views;
 using Lambda.Core.Windows;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Lambda.Core.Contracts;
-using Lambda.Core.Parquet;
 using Lambda.Core.Transport;
 using Lambda.Core.Transport.Kafka;
 using Lambda.Core.Views;

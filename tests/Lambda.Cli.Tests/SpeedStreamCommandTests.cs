@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Lambda.Core.Parquet;
 using Lambda.Core.Views;
 using Lambda.Producer.Commands;
 using Lambda.SpeedLayer;

@@ -1,4 +1,3 @@
-using Lambda.Core.Parquet;
 using Lambda.Core.Views;
 
 namespace Lambda.Cli.Tests;

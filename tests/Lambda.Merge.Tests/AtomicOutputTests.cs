@@ -1,4 +1,4 @@
-using Lambda.Core.Parquet;
+using Lambda.Core.Views;
 using Lambda.Merge.Serving;
 using static Lambda.Merge.Tests.Candles;
 
@@ -32,7 +32,7 @@ public sealed class AtomicOutputTests : IDisposable
                 {
                     // Sequential decoding: the merges' blocking waits keep the thread pool busy, and a parallel
                     // read would queue behind them (the race being tested is between files, not threads).
-                    var rows = file.Read(ServingCandleMap.Instance, new ParquetReadOptions { Parallel = false }).Count();
+                    var rows = file.Read(ServingCandleMap.Instance).Count();
                     sizes.Should().Contain(rows);
                     file.RowCount.Should().Be(rows);
                 }

@@ -1,6 +1,5 @@
 using Lambda.Core.CommandLine;
 using System.CommandLine;
-using Lambda.Core.Parquet;
 using Lambda.Core.Views;
 using Lambda.Merge;
 using Lambda.Merge.Serving;

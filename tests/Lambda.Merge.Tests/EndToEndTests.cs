@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Lambda.Core.Klines;
-using Lambda.Core.Parquet;
 using Lambda.Core.Views;
 using Lambda.Merge.Chart;
 using Lambda.Merge.Reports;

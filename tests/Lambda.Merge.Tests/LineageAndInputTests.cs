@@ -148,12 +148,12 @@ public sealed class LineageAndInputTests : IDisposable
         run.Error.Should().Contain("is not a daily candle view: no column 'symbol'");
     }
 
-    private sealed class SchemaOnly : Lambda.Core.Parquet.IParquetRecordMap<Lambda.Core.Views.DailyCandle[]>
+    private sealed class SchemaOnly : Lambda.Core.Views.IParquetRecordMap<Lambda.Core.Views.DailyCandle[]>
     {
-        public Lambda.Core.Parquet.ParquetSchema Schema { get; } = new([Lambda.Core.Parquet.ParquetColumn.String("exchange")]);
+        public Lambda.Core.Views.ParquetSchema Schema { get; } = new([Lambda.Core.Views.ParquetColumn.String("exchange")]);
 
-        public void Write(Lambda.Core.Views.DailyCandle[] record, Lambda.Core.Parquet.ParquetRowWriter row) => row.SetString(0, "binance");
+        public void Write(Lambda.Core.Views.DailyCandle[] record, Lambda.Core.Views.ParquetRowWriter row) => row.SetString(0, "binance");
 
-        public Lambda.Core.Views.DailyCandle[] Read(Lambda.Core.Parquet.ParquetRowReader row) => [];
+        public Lambda.Core.Views.DailyCandle[] Read(Lambda.Core.Views.ParquetRowReader row) => [];
     }
 }

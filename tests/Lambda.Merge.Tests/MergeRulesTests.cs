@@ -141,12 +141,12 @@ public sealed class MergeRulesTests : IDisposable
         _data.Serving().Select(r => (r.Candle.Day, r.Candle.Source)).Should().Equal((Day("2026-07-01"), "batch"), (Day("2026-07-04"), "batch"));
     }
 
-    private sealed class LongMap : Lambda.Core.Parquet.IParquetRecordMap<long>
+    private sealed class LongMap : Lambda.Core.Views.IParquetRecordMap<long>
     {
-        public Lambda.Core.Parquet.ParquetSchema Schema { get; } = new([Lambda.Core.Parquet.ParquetColumn.Int64("ticks")]);
+        public Lambda.Core.Views.ParquetSchema Schema { get; } = new([Lambda.Core.Views.ParquetColumn.Int64("ticks")]);
 
-        public void Write(long record, Lambda.Core.Parquet.ParquetRowWriter row) => row.SetInt64(0, record);
+        public void Write(long record, Lambda.Core.Views.ParquetRowWriter row) => row.SetInt64(0, record);
 
-        public long Read(Lambda.Core.Parquet.ParquetRowReader row) => row.GetInt64(0);
+        public long Read(Lambda.Core.Views.ParquetRowReader row) => row.GetInt64(0);
     }
 }
