@@ -4,7 +4,7 @@ namespace Lambda.SpeedLayer;
 public static class SpeedViewMetadata
 {
     /// <summary>
-    /// Where the rows of a file come from, which the merge (issue #7) keeps as their lineage:
+    /// Where the rows of a file come from, which the merge keeps as their lineage:
     /// <c>stream:&lt;group&gt;:shard-&lt;n&gt;:part-&lt;seq&gt;</c>, <c>stream:&lt;group&gt;:shard-&lt;n&gt;:live@&lt;checkpoint time&gt;</c>
     /// or <c>batch:&lt;run time&gt;</c>.
     /// </summary>

@@ -7,7 +7,7 @@ using Lambda.Core.Progress;
 using Lambda.Core.Views;
 using Lambda.Testing;
 
-// The batch layer benchmark of issue #6: `batch-layer build` against DuckDB computing the same daily
+// The batch layer benchmark: `batch-layer build` against DuckDB computing the same daily
 // candles from the same Parquet files, in the same run.
 // Usage: Lambda.Batch.Benchmarks [--symbols N] [--years N] [--runs N] [--quick]
 var symbols = 100;

@@ -4,7 +4,7 @@ using Lambda.Merge.Benchmarks;
 using Lambda.Merge.Serving;
 using Lambda.Testing;
 
-// The merge benchmark of issue #7: the `merge` executable (serving view as Parquet and CSV, reports,
+// The merge benchmark: the `merge` executable (serving view as Parquet and CSV, reports,
 // no chart) on 10 million batch rows and 1 million speed rows, against DuckDB doing the same join
 // (Lambda.Testing.ServingJoinSql) and writing the same files, in the same run.
 // Usage: Lambda.Merge.Benchmarks [--batch-rows N] [--speed-rows N] [--runs N] [--quick]

@@ -6,7 +6,7 @@ using Lambda.Speed.Benchmarks.Runs;
 using Lambda.Speed.Benchmarks.Verification;
 using Lambda.Testing;
 
-// The speed-layer benchmark of issue #5. scripts/bench-speed.sh builds it in Release, pins it to one core and runs it.
+// The speed-layer benchmark. scripts/bench-speed.sh builds it in Release, pins it to one core and runs it.
 var options = BenchOptions.Parse(args, Console.Out, Console.Error);
 if (options is null)
 {

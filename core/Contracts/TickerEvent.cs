@@ -1,8 +1,8 @@
 namespace Lambda.Core.Contracts;
 
 /// <summary>
-/// 24 h rolling statistics of one symbol, on <c>crypto-prices</c>. The field set is the seed
-/// producer's, so views built on it keep working.
+/// 24 h rolling statistics of one symbol, on <c>crypto-prices</c>. The field set is that of the
+/// original Python price producer, so views built on it keep working.
 /// </summary>
 public sealed record TickerEvent : MarketEvent
 {

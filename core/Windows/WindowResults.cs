@@ -33,7 +33,7 @@ public readonly record struct WindowCounters(long Merged, long Duplicates, long 
 public sealed record WindowCandle(DateTimeOffset WindowStart, DateTimeOffset WindowEnd, DailyCandle Candle);
 
 /// <summary>
-/// The ticker-only view (the seed's behaviour) of one (exchange, symbol, window): first/last price by
+/// The ticker-only view (the original price-stream job's behaviour) of one (exchange, symbol, window): first/last price by
 /// event time, min/max/average price, the last 24 h volume seen, and the tick count.
 /// </summary>
 public sealed record TickerDayStats(

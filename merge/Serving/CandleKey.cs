@@ -21,10 +21,6 @@ public readonly record struct CandleKey(string Exchange, string Symbol, DateOnly
         return c != 0 ? c : a.Day.CompareTo(b.Day);
     }
 
-    /// <summary>Same exchange and symbol (the series a day belongs to).</summary>
-    public static bool SameSeries(DailyCandle a, DailyCandle b) =>
-        string.Equals(a.Exchange, b.Exchange, StringComparison.Ordinal) && string.Equals(a.Symbol, b.Symbol, StringComparison.Ordinal);
-
     public int CompareTo(CandleKey other)
     {
         var c = string.CompareOrdinal(Exchange, other.Exchange);

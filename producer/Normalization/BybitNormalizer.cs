@@ -216,7 +216,7 @@ public sealed class BybitNormalizer(TimeProvider clock) : IFrameNormalizer
             Low = t.LowPrice24h,
             Volume = t.Volume24h,
             QuoteVolume = t.Turnover24h,
-            // Bybit does not count trades; zero keeps the seed's field with an honest "unknown".
+            // Bybit does not count trades; zero keeps the ticker contract's field with an honest "unknown".
             NumberTrades = 0,
             PriceChange = t.LastPrice - t.PrevPrice24h,
             PriceChangePercent = t.ChangeFraction * 100,

@@ -28,8 +28,6 @@ public readonly record struct FrameOutcome(FrameKind Kind, string? Reason)
 
     public static FrameOutcome Events => new(FrameKind.Events, null);
 
-    public bool IsEvents => Kind == FrameKind.Events;
-
     public bool IsIgnored => Kind == FrameKind.Ignored;
 
     public bool IsMalformed => Kind == FrameKind.Malformed;

@@ -324,7 +324,7 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
             ["lambda.speed.from"] = options.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
             ["lambda.speed.events_read"] = read.ToString(CultureInfo.InvariantCulture),
             ["lambda.speed.written_at"] = writtenAt,
-            // The merge reads this as the lineage of the rows (issue #7).
+            // The merge reads this as the lineage of the rows.
             [SpeedViewMetadata.Lineage] = "batch:" + writtenAt,
         };
     }

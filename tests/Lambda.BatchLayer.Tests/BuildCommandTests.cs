@@ -1,3 +1,4 @@
+using Lambda.Testing;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Lambda.Core.Views;
@@ -14,13 +15,13 @@ public sealed class BuildCommandTests : IDisposable
 
     private async Task ImportAsync(params string[] paths)
     {
-        var run = await CommandRun.BatchLayerAsync(["--data-dir", Data, "import", .. paths]);
+        var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), ["--data-dir", Data, "import", .. paths]);
         run.ExitCode.Should().Be(0, run.ToString());
     }
 
     private async Task<CommandRun> BuildAsync(params string[] options)
     {
-        var run = await CommandRun.BatchLayerAsync(["--data-dir", Data, "build", .. options]);
+        var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), ["--data-dir", Data, "build", .. options]);
         run.ExitCode.Should().Be(0, run.ToString());
         return run;
     }
@@ -147,9 +148,9 @@ public sealed class BuildCommandTests : IDisposable
         var published = BatchViews.Candles(Data);
         var buildId = BatchViews.Metadata(BatchViews.CandlesPath(Data))["lambda.batch.build_id"];
 
-        var beforeAllData = await CommandRun.BatchLayerAsync(["--data-dir", Data, "build", "--until", "2020-12-31"]);
+        var beforeAllData = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), ["--data-dir", Data, "build", "--until", "2020-12-31"]);
         Directory.Delete(Path.Combine(Data, "master"), recursive: true);
-        var noMaster = await CommandRun.BatchLayerAsync(["--data-dir", Data, "build"]);
+        var noMaster = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), ["--data-dir", Data, "build"]);
 
         foreach (var refused in new[] { beforeAllData, noMaster })
         {

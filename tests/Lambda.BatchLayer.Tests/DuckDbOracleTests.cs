@@ -18,9 +18,9 @@ public sealed class DuckDbOracleTests : IDisposable
         // BTCUSDT from 4h klines only, ETHUSDT (the same figures under another name) from 1d and 4h.
         File.Copy(RealData.Daily, _temp.File("ETHUSDT-1d.csv"));
         File.Copy(RealData.FourHour, _temp.File("ETHUSDT-4h.csv"));
-        var import = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", RealData.FourHour, _temp.File("ETHUSDT-1d.csv"), _temp.File("ETHUSDT-4h.csv"));
+        var import = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", RealData.FourHour, _temp.File("ETHUSDT-1d.csv"), _temp.File("ETHUSDT-4h.csv"));
         import.ExitCode.Should().Be(0, import.ToString());
-        (await CommandRun.BatchLayerAsync("--data-dir", Data, "build")).ExitCode.Should().Be(0);
+        (await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "build")).ExitCode.Should().Be(0);
         var ours = BatchViews.Candles(Data);
 
         await using var db = await DuckDb.StartAsync();
@@ -44,8 +44,8 @@ public sealed class DuckDbOracleTests : IDisposable
     [Fact]
     public async Task DuckDB_window_functions_over_the_candles_give_the_same_daily_metrics()
     {
-        (await CommandRun.BatchLayerAsync("--data-dir", Data, "import", RealData.Daily)).ExitCode.Should().Be(0);
-        (await CommandRun.BatchLayerAsync("--data-dir", Data, "build")).ExitCode.Should().Be(0);
+        (await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", RealData.Daily)).ExitCode.Should().Be(0);
+        (await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "build")).ExitCode.Should().Be(0);
         var ours = BatchViews.Metrics(Data);
 
         await using var db = await DuckDb.StartAsync();

@@ -1,3 +1,4 @@
+using Lambda.Testing;
 using System.Globalization;
 using System.IO.Compression;
 using Lambda.BatchLayer.Master;
@@ -22,7 +23,7 @@ public sealed class ImportCommandTests : IDisposable
     [Fact]
     public async Task Binance_csv_with_a_header_is_imported_under_the_symbol_and_interval_of_its_name()
     {
-        var run = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", RealData.FourHour);
+        var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", RealData.FourHour);
 
         run.ExitCode.Should().Be(0, run.ToString());
         run.Output.Should().Contain("BTCUSDT 4h, 12,304 rows: 12,304 added, 0 unchanged, 0 conflicting, 0 bad");
@@ -48,7 +49,7 @@ public sealed class ImportCommandTests : IDisposable
         var path = _temp.File("BTCUSDT-4h-2025-01.csv");
         await File.WriteAllLinesAsync(path, lines);
 
-        var run = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", path);
+        var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", path);
 
         run.ExitCode.Should().Be(0, run.ToString());
         Stored().Should().Equal(RealData.Klines(RealData.FourHour));
@@ -71,7 +72,7 @@ public sealed class ImportCommandTests : IDisposable
             }
         }
 
-        var run = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", folder);
+        var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", folder);
 
         run.ExitCode.Should().Be(0, run.ToString());
         run.Output.Should().Contain("Importing 14 file(s)");
@@ -85,7 +86,7 @@ public sealed class ImportCommandTests : IDisposable
         var path = _temp.File("BTCUSDT-1d.csv");
         await File.WriteAllLinesAsync(path, RealData.DataLines(RealData.Daily));
 
-        var run = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", path);
+        var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", path);
 
         run.ExitCode.Should().Be(0, run.ToString());
         Stored().Should().Equal(RealData.Klines(RealData.Daily));
@@ -102,7 +103,7 @@ public sealed class ImportCommandTests : IDisposable
             $"{(timeColumn == "date" ? DateTimeOffset.FromUnixTimeMilliseconds(k.OpenTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : k.OpenTime.ToString(CultureInfo.InvariantCulture))},{k.Open:R},{k.High:R},{k.Low:R},{k.Close:R},{k.Volume:R}"));
         await File.WriteAllLinesAsync(path, [$"{timeColumn},open,high,low,close,volume", .. rows]);
 
-        var run = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", path, "--symbol", "ethusdt", "--exchange", "Bybit");
+        var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", path, "--symbol", "ethusdt", "--exchange", "Bybit");
 
         run.ExitCode.Should().Be(0, run.ToString());
         run.Output.Should().Contain("ETHUSDT 1d");
@@ -120,9 +121,9 @@ public sealed class ImportCommandTests : IDisposable
         await File.WriteAllLinesAsync(simple, ["timestamp,open,high,low,close,volume", .. daily.Take(40).Select(k => string.Create(CultureInfo.InvariantCulture,
             $"{k.OpenTime},{k.Open:R},{k.High:R},{k.Low:R},{k.Close:R},{k.Volume:R}"))]);
 
-        var dailyAs4h = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", simple, "--symbol", "BTCUSDT", "--interval", "4h");
-        var otherSymbol = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", RealData.Daily, "--symbol", "ETHUSDT");
-        var otherInterval = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", RealData.Daily, "--interval", "4h");
+        var dailyAs4h = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", simple, "--symbol", "BTCUSDT", "--interval", "4h");
+        var otherSymbol = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", RealData.Daily, "--symbol", "ETHUSDT");
+        var otherInterval = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", RealData.Daily, "--interval", "4h");
 
         dailyAs4h.ExitCode.Should().Be(1);
         dailyAs4h.Error.Should().Contain("prices.csv").And.Contain("--interval says 4h klines but the timestamps show 1d klines");
@@ -145,7 +146,7 @@ public sealed class ImportCommandTests : IDisposable
 
         foreach (var (file, reason) in new[] { (empty, "the file holds no rows"), (noClose, "no row of the file is a kline (first problem, line 1:") })
         {
-            var run = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", file);
+            var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", file);
 
             run.ExitCode.Should().Be(1);
             run.ToString().Should().Contain(reason);
@@ -160,7 +161,7 @@ public sealed class ImportCommandTests : IDisposable
         var path = _temp.File("prices.csv");
         await File.WriteAllLinesAsync(path, ["timestamp,open,high,low,close,volume", "1609459200000,1,2,1,2,3", "1609545600000,1,2,1,2,3"]);
 
-        var run = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", path);
+        var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", path);
 
         run.ExitCode.Should().Be(1);
         run.Error.Should().Contain("prices.csv: cannot tell the symbol").And.Contain("--symbol");
@@ -169,12 +170,12 @@ public sealed class ImportCommandTests : IDisposable
     [Fact]
     public async Task Importing_the_same_data_twice_changes_nothing()
     {
-        (await CommandRun.BatchLayerAsync("--data-dir", Data, "import", RealData.Daily, RealData.FourHour)).ExitCode.Should().Be(0);
+        (await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", RealData.Daily, RealData.FourHour)).ExitCode.Should().Be(0);
         using (var master = new MasterDataset(Data))
         {
             var before = master.Partitions().ToDictionary(p => p.Path, p => (File.ReadAllBytes(p.Path), File.GetLastWriteTimeUtc(p.Path)));
 
-            var again = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", RealData.Daily, RealData.FourHour);
+            var again = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", RealData.Daily, RealData.FourHour);
 
             again.Output.Should().Contain("0 added, 14,355 unchanged, 0 conflicting, 0 bad");
             master.Partitions().ToDictionary(p => p.Path, p => (File.ReadAllBytes(p.Path), File.GetLastWriteTimeUtc(p.Path))).Should().BeEquivalentTo(before);
@@ -201,7 +202,7 @@ public sealed class ImportCommandTests : IDisposable
         var path = _temp.File("BTCUSDT-4h.csv");
         await File.WriteAllLinesAsync(path, lines);
 
-        var run = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", path);
+        var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", path);
 
         run.ExitCode.Should().Be(2, run.ToString());
         run.Error.Should().Contain($"bad row {path}:11:")
@@ -213,7 +214,7 @@ public sealed class ImportCommandTests : IDisposable
         var report = Directory.GetFiles(Path.Combine(Data, "reports"), "import-bad-rows-*.csv").Should().ContainSingle().Subject;
         File.ReadAllLines(report).Should().HaveCount(5).And.Contain(l => l.Contains("\"this is not a kline\"", StringComparison.Ordinal));
 
-        var allowed = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", path, "--allow-bad-rows");
+        var allowed = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", path, "--allow-bad-rows");
         allowed.ExitCode.Should().Be(0, allowed.ToString());
         allowed.Output.Should().Contain("0 added, 12,304 unchanged, 0 conflicting, 4 bad");
     }
@@ -221,7 +222,7 @@ public sealed class ImportCommandTests : IDisposable
     [Fact]
     public async Task Rows_that_conflict_with_stored_values_are_counted_and_make_the_exit_code_non_zero()
     {
-        (await CommandRun.BatchLayerAsync("--data-dir", Data, "import", RealData.Daily)).ExitCode.Should().Be(0);
+        (await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", RealData.Daily)).ExitCode.Should().Be(0);
         var lines = File.ReadLines(RealData.Daily).ToList();
         var f = lines[5].Split(',');
         f[5] = "1.5"; // another volume for a stored day
@@ -229,7 +230,7 @@ public sealed class ImportCommandTests : IDisposable
         var path = _temp.File("BTCUSDT-1d.csv");
         await File.WriteAllLinesAsync(path, lines);
 
-        var run = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", path);
+        var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", path);
 
         run.ExitCode.Should().Be(2, run.ToString());
         run.Output.Should().Contain("0 added, 2,050 unchanged, 1 conflicting, 0 bad");
@@ -240,7 +241,7 @@ public sealed class ImportCommandTests : IDisposable
     [Fact]
     public async Task Quoted_globs_are_expanded_and_paths_that_name_nothing_fail_the_import()
     {
-        var run = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", Path.Combine(Path.GetDirectoryName(RealData.Daily)!, "BTCUSDT-*.csv"), _temp.File("missing.csv"));
+        var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", Path.Combine(Path.GetDirectoryName(RealData.Daily)!, "BTCUSDT-*.csv"), _temp.File("missing.csv"));
 
         run.ExitCode.Should().Be(1);
         run.Output.Should().Contain("Importing 2 file(s)");
@@ -254,7 +255,7 @@ public sealed class ImportCommandTests : IDisposable
         using var other = new MasterDataset(Data);
         await other.AddAsync("binance", "ETHUSDT", "1d", RealData.Klines(RealData.Daily).Take(1).ToList(), MasterOrigins.Import, CancellationToken.None);
 
-        var run = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", RealData.Daily);
+        var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", RealData.Daily);
 
         run.ExitCode.Should().Be(1);
         run.Error.Should().Contain("being written by another batch-layer command");
@@ -266,7 +267,7 @@ public sealed class ImportCommandTests : IDisposable
     [InlineData("--exchange", "../x", "--exchange '../x' is not a name")]
     public async Task Bad_options_are_rejected_before_anything_is_read(string option, string value, string message)
     {
-        var run = await CommandRun.BatchLayerAsync("--data-dir", Data, "import", RealData.Daily, option, value);
+        var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", Data, "import", RealData.Daily, option, value);
         run.ExitCode.Should().Be(1);
         run.Error.Should().Contain(message);
         Directory.Exists(Data).Should().BeFalse();

@@ -1,3 +1,4 @@
+using Lambda.Testing;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Lambda.Core.Contracts;

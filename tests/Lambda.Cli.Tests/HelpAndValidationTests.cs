@@ -1,3 +1,4 @@
+using Lambda.Testing;
 using System.CommandLine;
 using Lambda.BatchLayer;
 using Lambda.Merge;

@@ -1,3 +1,4 @@
+using Lambda.Testing;
 using Lambda.Core.Contracts;
 using Lambda.Core.Transport;
 using Lambda.Core.Transport.Kafka;

@@ -1,3 +1,4 @@
+using Lambda.Testing;
 using System.Text.Json;
 using Lambda.Core.Views;
 using Lambda.Merge;

@@ -1,3 +1,4 @@
+using Lambda.Testing;
 using System.Globalization;
 using Lambda.Core.Contracts;
 using Lambda.Core.Transport;

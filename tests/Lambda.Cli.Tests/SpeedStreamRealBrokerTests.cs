@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Lambda.Core.Transport.Kafka;
+using Lambda.Testing;
 
 namespace Lambda.Cli.Tests;
 
@@ -14,28 +15,10 @@ public sealed class SpeedStreamRealBrokerTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
 
-    /// <summary>The broker's options with a fresh topic prefix, so that every run starts from empty topics.</summary>
-    private static KafkaOptions RealBroker(string topicPrefix)
-    {
-        var bootstrap = Environment.GetEnvironmentVariable("LAMBDA_TEST_KAFKA_BOOTSTRAP");
-        if (string.IsNullOrWhiteSpace(bootstrap))
-        {
-            throw new InvalidOperationException(
-                "No real Kafka broker: run the tests through scripts/test.sh, or start one with " +
-                "`eval \"$(scripts/kafka-test-broker.sh start)\"`, or set LAMBDA_TEST_KAFKA_BOOTSTRAP (and LAMBDA_TEST_KAFKA_SETTINGS).");
-        }
-
-        var settings = (Environment.GetEnvironmentVariable("LAMBDA_TEST_KAFKA_SETTINGS") ?? "")
-            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(pair => pair.Split('=', 2))
-            .ToDictionary(pair => pair[0], pair => pair.Length == 2 ? pair[1] : "");
-        return new KafkaOptions { BootstrapServers = bootstrap, TopicPrefix = topicPrefix, Settings = settings };
-    }
-
     [Fact]
     public async Task Stream_on_a_real_broker_writes_the_closed_days_and_dead_letters_the_late_kline()
     {
-        var kafka = RealBroker($"t{Guid.NewGuid():N}.");
+        var kafka = RealBroker.Options($"t{Guid.NewGuid():N}.");
         await SyntheticKlines.PublishAsync(kafka, _dataDir, LateDeadLetterTests.EventsWithOneLateKline(out var late));
         var environment = kafka.Settings.ToDictionary(s => $"LAMBDA_Kafka__Settings__{s.Key}", s => s.Value);
         environment["LAMBDA_Kafka__TopicPrefix"] = kafka.TopicPrefix;

@@ -1,3 +1,4 @@
+using Lambda.Testing;
 using System.Diagnostics;
 using Lambda.BatchLayer;
 using Lambda.SpeedLayer;

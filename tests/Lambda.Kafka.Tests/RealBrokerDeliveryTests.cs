@@ -1,3 +1,5 @@
+using Lambda.Testing;
+
 namespace Lambda.Kafka.Tests;
 
 /// <summary>The same delivery contract against a real Apache Kafka broker, smaller.</summary>

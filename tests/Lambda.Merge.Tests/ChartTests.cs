@@ -1,3 +1,4 @@
+using Lambda.Testing;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;

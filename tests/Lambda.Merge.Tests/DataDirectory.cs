@@ -1,22 +1,9 @@
-using Lambda.Core.CommandLine;
-using System.CommandLine;
+using Lambda.Testing;
 using Lambda.Core.Views;
 using Lambda.Merge;
 using Lambda.Merge.Serving;
 
 namespace Lambda.Merge.Tests;
-
-/// <summary>What a command printed and returned.</summary>
-internal sealed record CommandRun(int ExitCode, string Output, string Error)
-{
-    public static async Task<CommandRun> InvokeAsync(RootCommand command, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await CommandLineRun.InvokeAsync(command, args, new InvocationConfiguration { Output = output, Error = error });
-        return new CommandRun(exitCode, output.ToString(), error.ToString());
-    }
-}
 
 /// <summary>
 /// A temporary data directory with crafted views: the batch view with its build metadata, speed

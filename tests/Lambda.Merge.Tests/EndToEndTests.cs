@@ -1,3 +1,4 @@
+using Lambda.Testing;
 using System.Globalization;
 using System.Text.Json;
 using Lambda.Core.Klines;

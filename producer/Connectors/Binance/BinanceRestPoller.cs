@@ -8,7 +8,7 @@ namespace Lambda.Producer.Connectors.Binance;
 
 /// <summary>
 /// Polls Binance's <c>/api/v3/ticker/24hr</c> for all configured symbols in one weighted request,
-/// every <see cref="BinanceOptions.RestInterval"/>: the seed's REST mode, made polite. It stays
+/// every <see cref="BinanceOptions.RestInterval"/>: the original REST polling mode, made polite. It stays
 /// under the request-weight budget, and on 429 (slow down) or 418 (banned) waits as long as
 /// <c>Retry-After</c> says. As a fallback it polls only while every WebSocket is down.
 /// </summary>

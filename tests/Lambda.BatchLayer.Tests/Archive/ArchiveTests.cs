@@ -62,7 +62,7 @@ public sealed class ArchiveTests : IDisposable
     private async Task<CommandRun> ArchiveAsync(params string[] more)
     {
         string[] args = _cluster is null ? ["--data-dir", _data.Path, "archive", .. more] : ["--data-dir", _data.Path, "--kafka", _cluster.BootstrapServers, "archive", .. more];
-        var run = await CommandRun.BatchLayerAsync(args);
+        var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), args);
         run.ExitCode.Should().Be(0, run.Error + run.Output);
         return run;
     }

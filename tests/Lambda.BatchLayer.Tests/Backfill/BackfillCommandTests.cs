@@ -1,3 +1,4 @@
+using Lambda.Testing;
 using Lambda.FakeExchange;
 using static Lambda.BatchLayer.Tests.Backfill.BackfillHarness;
 
@@ -33,7 +34,7 @@ public sealed class BackfillCommandTests : IAsyncLifetime
         var klines = Klines(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), TimeSpan.FromDays(1), 10);
         _exchange.Binance.SetKlines("BTCUSDT", "1d", Rows(klines));
 
-        var run = await CommandRun.BatchLayerAsync("--data-dir", _data.Path,
+        var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", _data.Path,
             "backfill", "--symbols", "NOPEUSDT,BTCUSDT", "--interval", "1d", "--from", "2025-01-01", "--to", "2025-01-31");
 
         run.ExitCode.Should().Be(1);
@@ -51,7 +52,7 @@ public sealed class BackfillCommandTests : IAsyncLifetime
     {
         Environment.SetEnvironmentVariable(BaseUrlVariable, "ftp://example.org/");
 
-        var run = await CommandRun.BatchLayerAsync("--data-dir", _data.Path,
+        var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), "--data-dir", _data.Path,
             "backfill", "--symbols", "BTCUSDT", "--from", "2025-01-01", "--to", "2025-01-31");
 
         run.ExitCode.Should().Be(1);

@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using Lambda.Core.Transport.Kafka;
 
-namespace Lambda.Kafka.Tests;
+namespace Lambda.Testing;
 
 /// <summary>
 /// The real Apache Kafka broker of the suite, named by the environment: scripts/test.sh starts one
 /// (scripts/kafka-test-broker.sh) and exports <c>LAMBDA_TEST_KAFKA_BOOTSTRAP</c>; any other broker
 /// works too, with its client settings in <c>LAMBDA_TEST_KAFKA_SETTINGS</c> (<c>key=value;…</c>).
-/// When <c>LAMBDA_TEST_KAFKA_PID</c> names the broker's process, outages pause it (SIGSTOP).
+/// Outages pause the broker's process (SIGSTOP), named by <c>LAMBDA_TEST_KAFKA_PID</c>.
 /// </summary>
-internal static class RealBroker
+public static class RealBroker
 {
     public static KafkaOptions Options(string topicPrefix)
     {
@@ -28,12 +28,14 @@ internal static class RealBroker
         return new KafkaOptions { BootstrapServers = bootstrap, TopicPrefix = topicPrefix, Settings = settings };
     }
 
-    /// <summary>Freezes the broker process for a while, if we know it; otherwise there is no outage to make.</summary>
+    /// <summary>Freezes the broker process for a while.</summary>
+    /// <exception cref="InvalidOperationException">The broker's process is not known, so a test that needs an outage cannot have one.</exception>
     public static async Task PauseAsync(TimeSpan duration)
     {
         if (!int.TryParse(Environment.GetEnvironmentVariable("LAMBDA_TEST_KAFKA_PID"), out var pid))
         {
-            return;
+            throw new InvalidOperationException(
+                "Cannot pause the real Kafka broker: LAMBDA_TEST_KAFKA_PID does not name its process (scripts/kafka-test-broker.sh start exports it).");
         }
 
         Signal("STOP", pid);
@@ -51,5 +53,9 @@ internal static class RealBroker
     {
         using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {pid}") { UseShellExecute = false })!;
         kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {pid} failed (exit {kill.ExitCode}): the real Kafka broker could not be paused or resumed.");
+        }
     }
 }
