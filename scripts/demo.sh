@@ -3,12 +3,15 @@
 # no Kafka and no internet (the embedded event log), or through Kafka when KAFKA_BOOTSTRAP_SERVERS
 # is set, or live from the exchanges with --live.
 #
-#   scripts/demo.sh [--data-dir DIR] [--cutoff yyyy-MM-dd] [--live] [--dashboard]
+#   scripts/demo.sh [--data-dir DIR] [--cutoff yyyy-MM-dd] [--live] [--engine embedded|spark] [--dashboard]
 #
 # --dashboard: also start the live dashboard (http://127.0.0.1:5080, DASHBOARD_URL to change) before
 #   the replay, fed by a Redis of its own (the producer publishes with --redis; without redis-server the
 #   dashboard tails the event log), replay slower so the candles visibly grow, and keep the page up
 #   after the summary until Ctrl+C.
+# --engine spark: the speed layer runs on the Spark Connect server of `docker compose --profile spark
+# up -d` (SPARK_REMOTE, default sc://localhost:15002), reading Kafka (KAFKA_BOOTSTRAP_SERVERS, default
+# localhost:9092; Spark reaches it as SPARK_KAFKA, default kafka:19092). See docs/spark.md.
 #
 # 1. batch layer: import the BTCUSDT daily history (2021-01-01 … 2026-08-13) into the master dataset
 # 2. speed layer: start `speed-layer stream`, then replay the 4h klines from three days before the
@@ -22,16 +25,41 @@ data="$root/data/demo"
 cutoff=2026-07-31
 live=false
 dashboard=false
+engine=embedded
 while [ $# -gt 0 ]; do
   case "$1" in
     --data-dir) data=$2; shift 2 ;;
     --cutoff) cutoff=$2; shift 2 ;;
     --live) live=true; shift ;;
     --dashboard) dashboard=true; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --engine) engine=$2; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "demo.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
+case "$engine" in
+  embedded|spark) ;;
+  *) echo "demo.sh: --engine '$engine' is not embedded or spark" >&2; exit 2 ;;
+esac
+if [ "$engine" = spark ]; then
+  # Fail before building anything when Spark or Kafka is not up, saying what to start.
+  export KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}
+  export SPARK_REMOTE=${SPARK_REMOTE:-sc://localhost:15002}
+  reachable() { timeout 3 bash -c "</dev/tcp/$1/$2" 2>/dev/null; }
+  spark_hostport=${SPARK_REMOTE#sc://}; spark_hostport=${spark_hostport%%/*}
+  spark_host=${spark_hostport%%:*}; spark_port=${spark_hostport##*:}; [ "$spark_port" = "$spark_hostport" ] && spark_port=15002
+  kafka_first=${KAFKA_BOOTSTRAP_SERVERS%%,*}
+  if ! reachable "${kafka_first%%:*}" "${kafka_first##*:}"; then
+    echo "demo.sh --engine spark: no Kafka at $kafka_first. Start it: docker compose --profile spark up -d (or set KAFKA_BOOTSTRAP_SERVERS)" >&2; exit 1
+  fi
+  if ! reachable "$spark_host" "$spark_port"; then
+    echo "demo.sh --engine spark: no Spark Connect server at $SPARK_REMOTE. Start it: docker compose --profile spark up -d (the first start downloads the Kafka package: wait for 'healthy' in docker compose ps)" >&2; exit 1
+  fi
+  case "$(cd "$(dirname "$data")" 2>/dev/null && pwd)/$(basename "$data")/" in
+    "$root/data/"*) ;;
+    *) echo "demo.sh --engine spark: --data-dir must be below $root/data, the folder docker-compose mounts into the Spark container" >&2; exit 1 ;;
+  esac
+fi
 overlap_from=$(date -u -d "$cutoff - 3 days" +%F)
 started=$(date +%s)
 
@@ -101,7 +129,12 @@ fi
 
 step "2. Speed layer: speed-layer stream consumes the log while the producer feeds it"
 stream_log="$data/speed-layer-stream.log"
-"$speed" --data-dir "$data" stream --group "$group" --refresh 1s --interval 4h >"$stream_log" 2>&1 &
+spark_args=()
+if [ "$engine" = spark ]; then
+  spark_args=(--engine spark --spark-kafka "${SPARK_KAFKA:-kafka:19092}" --spark-path-map "$root/data=/opt/lambda/data")
+  say "Engine: Spark at $SPARK_REMOTE (Spark UI: http://localhost:4040); closed days → views/speed/spark/candles/closed/"
+fi
+"$speed" --data-dir "$data" stream --group "$group" --refresh 1s --interval 4h "${spark_args[@]}" >"$stream_log" 2>&1 &
 stream_pid=$!
 # A script's background jobs ignore SIGINT, so the stream is stopped with SIGTERM (handled like Ctrl+C).
 trap 'kill -TERM $stream_pid 2>/dev/null || true; stop_dashboard' EXIT
@@ -117,8 +150,12 @@ fi
 
 # Let the stream read what is left, until its checkpoints stop moving, then stop it (final checkpoint).
 events_read() { cat "$data"/checkpoints/speed-layer-"$group"/shard-*.json 2>/dev/null | grep -o '"events_read": *[0-9]*' | awk -F: '{ n += $2 } END { print n + 0 }'; }
+if [ "$engine" = spark ]; then
+  # Spark's progress: the micro-batches it has committed (its own checkpoint) and the files it wrote.
+  events_read() { find "$data/checkpoints/spark/$group" "$data/views/speed/spark" -type f 2>/dev/null | wc -l; }
+fi
 last=-1
-for _ in $(seq 1 60); do
+for _ in $(seq 1 "$([ "$engine" = spark ] && echo 180 || echo 60)"); do
   sleep 1
   now=$(events_read)
   [ "$now" = "$last" ] && break
@@ -128,7 +165,11 @@ kill -TERM $stream_pid 2>/dev/null || true
 wait $stream_pid || true
 trap stop_dashboard EXIT
 tail -n 6 "$stream_log" | sed 's/^/   /'
-say "closed days: $(find "$data/views/speed/closed" -name 'part-*.parquet' | wc -l) part file(s) under views/speed/closed/, the current day in views/speed/live/"
+if [ "$engine" = spark ]; then
+  say "closed days: $(find "$data/views/speed/spark/candles/closed" -name 'part-*.parquet' 2>/dev/null | wc -l) part file(s) written by Spark under views/speed/spark/candles/closed/, the current day in views/speed/spark/candles/live.parquet"
+else
+  say "closed days: $(find "$data/views/speed/closed" -name 'part-*.parquet' | wc -l) part file(s) under views/speed/closed/, the current day in views/speed/live/"
+fi
 
 step "3. Batch layer: recompute the batch views from the master dataset, horizon $cutoff"
 "$batch" --data-dir "$data" build --until "$cutoff"

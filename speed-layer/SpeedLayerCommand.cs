@@ -2,6 +2,7 @@ using System.CommandLine;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Contracts;
 using Lambda.SpeedLayer.Batch;
+using Lambda.SpeedLayer.Spark;
 using Lambda.SpeedLayer.Stream;
 
 namespace Lambda.SpeedLayer;
@@ -73,5 +74,6 @@ public static class SpeedLayerCommand
         });
         command.Options.Add(topics);
         command.Options.Add(new Option<string>("--group") { Description = "Consumer group (Kafka) or checkpoint name (embedded)", DefaultValueFactory = _ => "speed-layer" });
+        SparkSpeedCommand.AddOptions(command);
     }
 }

@@ -15,6 +15,11 @@ internal static class BatchCommand
 
     public static async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
+        if (Spark.SparkSpeedCommand.Selected(parseResult))
+        {
+            return await Spark.SparkSpeedCommand.RunAsync(parseResult, streaming: false, cancellationToken).ConfigureAwait(false);
+        }
+
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
         var (configuration, kafka, dataDirectory) = CommandLineSetup.From(parseResult);

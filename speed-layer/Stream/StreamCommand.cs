@@ -13,6 +13,11 @@ internal static class StreamCommand
 {
     public static async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
+        if (Spark.SparkSpeedCommand.Selected(parseResult))
+        {
+            return await Spark.SparkSpeedCommand.RunAsync(parseResult, streaming: true, cancellationToken).ConfigureAwait(false);
+        }
+
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
         var (configuration, kafka, dataDirectory) = CommandLineSetup.From(parseResult);
