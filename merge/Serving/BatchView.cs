@@ -10,9 +10,6 @@ namespace Lambda.Merge.Serving;
 /// </summary>
 public sealed class BatchView : IDisposable
 {
-    public const string BuildIdKey = "lambda.batch.build_id";
-    public const string HorizonKey = "lambda.batch.horizon";
-    public const string BuiltAtKey = "lambda.batch.built_at";
 
     private readonly ParquetFileReader _reader;
 

@@ -25,11 +25,6 @@ public sealed record SpeedFile(string RelativePath, string Lineage, long Rows, s
 /// </remarks>
 public sealed class SpeedViews
 {
-    public const string LineageKey = "lambda.speed.lineage";
-
-    /// <summary>The speed layer's window length (TimeSpan's invariant "c" format, e.g. <c>1.00:00:00</c>).</summary>
-    public const string WindowKey = "lambda.speed.window";
-
     private SpeedViews(IReadOnlyList<SpeedCandle> rows, IReadOnlyList<string> lineages, IReadOnlyList<SpeedFile> files, long rowsRead)
     {
         Rows = rows;
