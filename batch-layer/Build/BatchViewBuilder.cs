@@ -37,10 +37,7 @@ public sealed record BuildResult(
 /// </summary>
 public sealed class BatchViewBuilder(string dataDirectory)
 {
-    public const string CandlesFile = "daily_candles.parquet";
-    public const string MetricsFile = "daily_metrics.parquet";
 
-    public static string ViewDirectory(string dataDirectory) => Path.Combine(Path.GetFullPath(dataDirectory), "views", "batch");
 
     /// <summary>The partitions a build up to <paramref name="until"/> reads: none of a month after the horizon.</summary>
     public static List<MasterPartition> Inputs(IEnumerable<MasterPartition> partitions, DateOnly? until)
@@ -132,9 +129,9 @@ public sealed class BatchViewBuilder(string dataDirectory)
 
         candleWriter.Close();
         metricWriter.Close();
-        var directory = ViewDirectory(dataDirectory);
-        var candlesPath = Path.Combine(directory, CandlesFile);
-        var metricsPath = Path.Combine(directory, MetricsFile);
+        var directory = ViewLayout.Batch.Directory(dataDirectory);
+        var candlesPath = Path.Combine(directory, ViewLayout.Batch.CandlesFile);
+        var metricsPath = Path.Combine(directory, ViewLayout.Batch.MetricsFile);
         if (candles == 0 && !allowEmpty && PublishedRows(candlesPath) is > 0 and var published)
         {
             var why = inputs.Count == 0 ? "the master dataset holds no klines" : "no kline of the master dataset makes a daily candle";
@@ -188,11 +185,11 @@ public sealed class BatchViewBuilder(string dataDirectory)
 
     private static Dictionary<string, string> Metadata(string buildId, DateTimeOffset builtAt, IReadOnlyList<MasterPartition> inputs, long[] rowCounts, DateOnly? until) => new(StringComparer.Ordinal)
     {
-        ["lambda.layer"] = "batch",
-        ["lambda.batch.build_id"] = buildId,
-        ["lambda.batch.horizon"] = until?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
-        ["lambda.batch.inputs"] = DescribeInputs(inputs, rowCounts),
-        ["lambda.batch.built_at"] = builtAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        [ViewLayout.LayerKey] = ViewLayout.Batch.Layer,
+        [ViewLayout.Batch.BuildIdKey] = buildId,
+        [ViewLayout.Batch.HorizonKey] = until?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+        [ViewLayout.Batch.InputsKey] = DescribeInputs(inputs, rowCounts),
+        [ViewLayout.Batch.BuiltAtKey] = builtAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
     };
 
     /// <summary>

@@ -14,8 +14,6 @@ namespace Lambda.BatchLayer.Build;
 /// </remarks>
 public static class DailyCandleAssembler
 {
-    public const string Source = "batch";
-
     public static List<DailyCandle> Assemble(string exchange, string symbol, IEnumerable<IntervalDays> intervals)
     {
         ArgumentNullException.ThrowIfNull(intervals);
@@ -47,7 +45,7 @@ public static class DailyCandleAssembler
                 d.Volume,
                 d.QuoteVolume,
                 d.Trades,
-                Source,
+                ViewLayout.Sources.Batch,
                 complete,
                 DateTimeOffset.FromUnixTimeMilliseconds(d.FirstOpenTime),
                 DateTimeOffset.FromUnixTimeMilliseconds(d.LastCloseTime)));

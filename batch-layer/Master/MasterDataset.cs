@@ -229,8 +229,8 @@ public sealed class MasterDataset(string dataDirectory) : IDisposable
     private static byte[] Encode(MasterPartition partition, List<MasterKline> rows)
     {
         var options = new ParquetWriterOptions { Compression = ParquetCompression.Snappy };
-        options.KeyValueMetadata["lambda.layer"] = "master";
-        options.KeyValueMetadata["lambda.master.partition"] = $"exchange={partition.Exchange}/symbol={partition.Symbol}/interval={partition.Interval}/month={partition.Month}";
+        options.KeyValueMetadata[ViewLayout.LayerKey] = ViewLayout.Master.Layer;
+        options.KeyValueMetadata[ViewLayout.Master.PartitionKey] = $"exchange={partition.Exchange}/symbol={partition.Symbol}/interval={partition.Interval}/month={partition.Month}";
         using var stream = new MemoryStream();
         using (var writer = new ParquetFileWriter(stream, MasterKlineMap.Instance.Schema, options))
         {

@@ -45,12 +45,12 @@ internal sealed record MergeInputs(string DataDirectory, long BatchRows, long Sp
         var speedPerSeries = (int)(speedRows / Series);
         WriteView(inputs.BatchFile, new Dictionary<string, string>
         {
-            [BatchView.BuildIdKey] = BuildId,
-            [BatchView.HorizonKey] = inputs.Horizon.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            [BatchView.BuiltAtKey] = "2026-01-01T00:00:00Z",
+            [ViewLayout.Batch.BuildIdKey] = BuildId,
+            [ViewLayout.Batch.HorizonKey] = inputs.Horizon.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            [ViewLayout.Batch.BuiltAtKey] = "2026-01-01T00:00:00Z",
         }, Rows(daysPerSeries, 0, daysPerSeries, "batch"));
         // speed: the last speedPerSeries/2 days of the batch and as many after it
-        WriteView(inputs.SpeedFile, new Dictionary<string, string> { [SpeedViews.LineageKey] = SpeedLineage },
+        WriteView(inputs.SpeedFile, new Dictionary<string, string> { [ViewLayout.Speed.LineageKey] = SpeedLineage },
             Rows(daysPerSeries, daysPerSeries - speedPerSeries / 2, speedPerSeries, "speed"));
         File.WriteAllText(stamp, "");
         return inputs;

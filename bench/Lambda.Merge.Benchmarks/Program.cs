@@ -1,3 +1,4 @@
+using Lambda.Core.Views;
 using System.Diagnostics;
 using System.Globalization;
 using Lambda.Merge.Benchmarks;
@@ -30,7 +31,7 @@ var merge = Path.Combine(AppContext.BaseDirectory, "merge.dll");
 var outputs = Directory.CreateTempSubdirectory("lambda-bench-merge-").FullName;
 var duckParquet = Path.Combine(outputs, "duckdb.parquet");
 var duckCsv = Path.Combine(outputs, "duckdb.csv");
-var ours = Path.Combine(inputs.DataDirectory, "views", "serving", ServingView.ParquetFile);
+var ours = Path.Combine(inputs.DataDirectory, "views", "serving", ViewLayout.Serving.ParquetFile);
 
 await using var duckDb = await DuckDb.StartAsync();
 duckDb.RequestTimeout = TimeSpan.FromMinutes(10);

@@ -1,3 +1,4 @@
+using Lambda.Core.Views;
 using Lambda.Core.Contracts;
 
 namespace Lambda.Core.Windows;
@@ -72,9 +73,6 @@ public sealed record WindowRecipe(
 /// <summary>The recipes of the speed layer's views.</summary>
 public static class CandleSemantics
 {
-    /// <summary>The source value of every speed row.</summary>
-    public const string SpeedSource = CandleWindowEngine.SpeedSource;
-
     /// <summary>The DailyCandle columns in the order of DESIGN.md (and of the Parquet views).</summary>
     public static IReadOnlyList<string> DailyCandleColumns { get; } =
     [

@@ -26,7 +26,6 @@ namespace Lambda.Core.Windows;
 /// </remarks>
 public sealed class CandleWindowEngine
 {
-    public const string SpeedSource = "speed";
 
     private readonly long _windowMs;
     private readonly long _latenessMs;
@@ -609,7 +608,7 @@ public sealed class CandleWindowEngine
     {
         var start = DateTimeOffset.FromUnixTimeMilliseconds(w.Start);
         var candle = new DailyCandle(w.Exchange, w.Symbol, DateOnly.FromDateTime(start.UtcDateTime), open, high, low, close, volume, quoteVolume,
-            trades, SpeedSource, complete, DateTimeOffset.FromUnixTimeMilliseconds(w.FirstEventTime), DateTimeOffset.FromUnixTimeMilliseconds(w.LastEventTime));
+            trades, ViewLayout.Sources.Speed, complete, DateTimeOffset.FromUnixTimeMilliseconds(w.FirstEventTime), DateTimeOffset.FromUnixTimeMilliseconds(w.LastEventTime));
         return new(start, DateTimeOffset.FromUnixTimeMilliseconds(w.Start + _windowMs), candle);
     }
 
@@ -617,7 +616,7 @@ public sealed class CandleWindowEngine
     {
         var start = DateTimeOffset.FromUnixTimeMilliseconds(w.Start);
         return new(w.Exchange, w.Symbol, DateOnly.FromDateTime(start.UtcDateTime), start, DateTimeOffset.FromUnixTimeMilliseconds(w.Start + _windowMs),
-            w.FirstPrice, w.LastPrice, w.MinPrice, w.MaxPrice, w.PriceSum / w.Ticks, w.Volume24h, w.QuoteVolume24h, w.Ticks, SpeedSource, complete,
+            w.FirstPrice, w.LastPrice, w.MinPrice, w.MaxPrice, w.PriceSum / w.Ticks, w.Volume24h, w.QuoteVolume24h, w.Ticks, ViewLayout.Sources.Speed, complete,
             DateTimeOffset.FromUnixTimeMilliseconds(w.FirstEventTime), DateTimeOffset.FromUnixTimeMilliseconds(w.LastEventTime));
     }
 }

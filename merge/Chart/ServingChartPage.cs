@@ -1,3 +1,4 @@
+using Lambda.Core.Views;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -171,7 +172,7 @@ public static class ServingChartPage
                     json.WriteNumberValue(c.Low);
                     json.WriteNumberValue(c.Close);
                     json.WriteNumberValue(c.Volume);
-                    json.WriteStringValue(c.Source == ServingJoin.BatchSource ? "b" : "s");
+                    json.WriteStringValue(c.Source == ViewLayout.Sources.Batch ? "b" : "s");
                     json.WriteNumberValue(c.Complete ? 1 : 0);
                     json.WriteNumberValue(index[row.Lineage]);
                     json.WriteEndArray();

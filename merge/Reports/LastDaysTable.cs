@@ -1,3 +1,4 @@
+using Lambda.Core.Views;
 using System.Globalization;
 using Spectre.Console;
 
@@ -23,7 +24,7 @@ public static class LastDaysTable
             foreach (var row in s.Rows)
             {
                 var c = row.Candle;
-                var colour = c.Source == Serving.ServingJoin.BatchSource ? "blue" : "darkorange";
+                var colour = c.Source == ViewLayout.Sources.Batch ? "blue" : "darkorange";
                 table.AddRow(
                     c.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                     Number(c.Open), Number(c.High), Number(c.Low), Number(c.Close),

@@ -1,3 +1,4 @@
+using Lambda.Core.Views;
 using Lambda.Merge.Serving;
 
 namespace Lambda.Merge.Reports;
@@ -56,7 +57,7 @@ public sealed class CoverageTracker
 
         _last = c.Day;
         _days++;
-        if (string.Equals(c.Source, ServingJoin.BatchSource, StringComparison.Ordinal))
+        if (string.Equals(c.Source, ViewLayout.Sources.Batch, StringComparison.Ordinal))
         {
             _batch++;
         }

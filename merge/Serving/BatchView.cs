@@ -10,9 +10,6 @@ namespace Lambda.Merge.Serving;
 /// </summary>
 public sealed class BatchView : IDisposable
 {
-    public const string BuildIdKey = "lambda.batch.build_id";
-    public const string HorizonKey = "lambda.batch.horizon";
-    public const string BuiltAtKey = "lambda.batch.built_at";
 
     private readonly ParquetFileReader _reader;
 
@@ -21,13 +18,13 @@ public sealed class BatchView : IDisposable
         _reader = reader;
         RelativePath = relativePath;
         var metadata = reader.KeyValueMetadata;
-        BuildId = metadata.TryGetValue(BuildIdKey, out var id) && id.Length > 0 ? id : null;
-        BuiltAt = metadata.TryGetValue(BuiltAtKey, out var at) && at.Length > 0 ? at : null;
-        if (metadata.TryGetValue(HorizonKey, out var horizon) && horizon.Length > 0)
+        BuildId = metadata.TryGetValue(ViewLayout.Batch.BuildIdKey, out var id) && id.Length > 0 ? id : null;
+        BuiltAt = metadata.TryGetValue(ViewLayout.Batch.BuiltAtKey, out var at) && at.Length > 0 ? at : null;
+        if (metadata.TryGetValue(ViewLayout.Batch.HorizonKey, out var horizon) && horizon.Length > 0)
         {
             Horizon = DateOnly.TryParseExact(horizon, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
                 ? day
-                : throw new MergeInputException(MergeInputProblem.Unreadable, $"{reader.Name}: {HorizonKey} '{horizon}' is not a day in the form yyyy-MM-dd");
+                : throw new MergeInputException(MergeInputProblem.Unreadable, $"{reader.Name}: {ViewLayout.Batch.HorizonKey} '{horizon}' is not a day in the form yyyy-MM-dd");
         }
     }
 

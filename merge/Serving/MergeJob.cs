@@ -1,3 +1,4 @@
+using Lambda.Core.Views;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -43,18 +44,6 @@ public sealed record MergeResult(
     public long FromSpeed => Rows - FromBatch;
 }
 
-/// <summary>Keys of the serving view's Parquet metadata.</summary>
-public static class MergeMetadata
-{
-    public const string MergedAt = "lambda.serving.merged_at";
-    public const string BatchBuildId = "lambda.serving.batch_build_id";
-    public const string BatchHorizon = "lambda.serving.batch_horizon";
-    public const string BatchBuiltAt = "lambda.serving.batch_built_at";
-    public const string Inputs = "lambda.serving.inputs";
-    public const string RowsFromBatch = "lambda.serving.rows_from_batch";
-    public const string RowsFromSpeed = "lambda.serving.rows_from_speed";
-}
-
 /// <summary>
 /// The serving layer: reads the batch view (streamed, sorted) and the speed views (in memory, one row
 /// per key), joins them with <see cref="ServingJoin"/> into the serving view (Parquet and CSV,
@@ -88,7 +77,7 @@ public sealed class MergeJob(MergeOptions options, WorkProgress? progress = null
 
         var written = new List<string>();
         TimeSpan mergeTime;
-        using (var writer = new ServingViewWriter(ServingView.Directory(data)))
+        using (var writer = new ServingViewWriter(ViewLayout.Serving.Directory(data)))
         {
             // Synchronous on purpose: the reader and writer are, and one row costs well under a microsecond.
             foreach (var day in ServingJoin.Join(batch.Read(), batch.Lineage, batch.Horizon, speed))
@@ -118,14 +107,14 @@ public sealed class MergeJob(MergeOptions options, WorkProgress? progress = null
             var fromBatch = rules.Where(r => r.Key.BatchWins()).Sum(r => r.Value);
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                ["lambda.layer"] = "serving",
-                [MergeMetadata.MergedAt] = mergedAt,
-                [MergeMetadata.BatchBuildId] = batch.BuildId ?? "",
-                [MergeMetadata.BatchHorizon] = batch.Horizon?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
-                [MergeMetadata.BatchBuiltAt] = batch.BuiltAt ?? "",
-                [MergeMetadata.Inputs] = string.Join(',', [BatchViewPath, .. speed.Files.Where(f => f.SkippedBecause is null).Select(f => $"{SpeedViewsPath}/{f.RelativePath}")]),
-                [MergeMetadata.RowsFromBatch] = fromBatch.ToString(CultureInfo.InvariantCulture),
-                [MergeMetadata.RowsFromSpeed] = (writer.Rows - fromBatch).ToString(CultureInfo.InvariantCulture),
+                [ViewLayout.LayerKey] = ViewLayout.Serving.Layer,
+                [ViewLayout.Serving.MergedAtKey] = mergedAt,
+                [ViewLayout.Serving.BatchBuildIdKey] = batch.BuildId ?? "",
+                [ViewLayout.Serving.BatchHorizonKey] = batch.Horizon?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+                [ViewLayout.Serving.BatchBuiltAtKey] = batch.BuiltAt ?? "",
+                [ViewLayout.Serving.InputsKey] = string.Join(',', [BatchViewPath, .. speed.Files.Where(f => f.SkippedBecause is null).Select(f => $"{SpeedViewsPath}/{f.RelativePath}")]),
+                [ViewLayout.Serving.RowsFromBatchKey] = fromBatch.ToString(CultureInfo.InvariantCulture),
+                [ViewLayout.Serving.RowsFromSpeedKey] = (writer.Rows - fromBatch).ToString(CultureInfo.InvariantCulture),
             };
             await writer.CommitAsync(metadata, cancellationToken).ConfigureAwait(false);
             mergeTime = clock.Elapsed;

@@ -11,9 +11,6 @@ public readonly record struct JoinedDay(DailyCandle? Batch, DailyCandle? Speed, 
 /// </summary>
 public static class ServingJoin
 {
-    public const string BatchSource = "batch";
-    public const string SpeedSource = "speed";
-
     public static IEnumerable<JoinedDay> Join(IEnumerable<DailyCandle> batch, string batchLineage, DateOnly? horizon, SpeedViews speed)
     {
         var speedRows = speed.Rows;
@@ -27,8 +24,8 @@ public static class ServingJoin
             SpeedCandle? speedRow = order >= 0 ? speedRows[s] : null;
             var rule = MergeRules.Choose(batchRow, speedRow?.Candle, horizon);
             var served = rule.BatchWins()
-                ? new ServingCandle(WithSource(batchRow!, BatchSource), batchLineage)
-                : new ServingCandle(WithSource(speedRow!.Value.Candle, SpeedSource), speed.LineageOf(speedRow.Value));
+                ? new ServingCandle(WithSource(batchRow!, ViewLayout.Sources.Batch), batchLineage)
+                : new ServingCandle(WithSource(speedRow!.Value.Candle, ViewLayout.Sources.Speed), speed.LineageOf(speedRow.Value));
             yield return new JoinedDay(batchRow, speedRow?.Candle, rule, served);
 
             if (order <= 0)

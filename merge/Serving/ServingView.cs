@@ -7,12 +7,7 @@ namespace Lambda.Merge.Serving;
 /// <summary>The files of the serving view under <c>views/serving/</c>.</summary>
 public static class ServingView
 {
-    public const string ParquetFile = "daily_candles.parquet";
-    public const string CsvFile = "daily_candles.csv";
     public const string ManifestFile = "daily_candles.manifest.json";
-    public const string MergeIdKey = "lambda.serving.merge_id";
-
-    public static string Directory(string dataDirectory) => Path.Combine(dataDirectory, "views", "serving");
 }
 
 /// <summary>
@@ -41,10 +36,10 @@ public sealed class ServingViewWriter : IDisposable
     public ServingViewWriter(string directory)
     {
         _directory = directory;
-        PendingFile.DeleteAbandoned(directory, ServingView.ParquetFile);
-        PendingFile.DeleteAbandoned(directory, ServingView.CsvFile);
-        _parquetFile = PendingFile.Create(Path.Combine(directory, ServingView.ParquetFile), 1 << 20);
-        _csvFile = PendingFile.Create(Path.Combine(directory, ServingView.CsvFile), 1 << 16);
+        PendingFile.DeleteAbandoned(directory, ViewLayout.Serving.ParquetFile);
+        PendingFile.DeleteAbandoned(directory, ViewLayout.Serving.CsvFile);
+        _parquetFile = PendingFile.Create(Path.Combine(directory, ViewLayout.Serving.ParquetFile), 1 << 20);
+        _csvFile = PendingFile.Create(Path.Combine(directory, ViewLayout.Serving.CsvFile), 1 << 16);
         _options = new ParquetWriterOptions { Compression = ParquetCompression.Snappy, RowGroupRows = RowGroupRows };
         _parquet = new ParquetFileWriter(_parquetFile.Stream, ServingCandleMap.Instance.Schema, _options);
         _csv = new ServingCsvWriter(_csvFile.Stream);
@@ -74,16 +69,16 @@ public sealed class ServingViewWriter : IDisposable
             _options.KeyValueMetadata[key] = value;
         }
 
-        _options.KeyValueMetadata[ServingView.MergeIdKey] = mergeId;
+        _options.KeyValueMetadata[ViewLayout.Serving.MergeIdKey] = mergeId;
         _parquet.Close();
         _csv.Dispose();
         var manifest = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
         {
             ["merge_id"] = mergeId,
-            ["merged_at"] = metadata.TryGetValue(MergeMetadata.MergedAt, out var at) ? at : "",
+            ["merged_at"] = metadata.TryGetValue(ViewLayout.Serving.MergedAtKey, out var at) ? at : "",
             ["rows"] = _parquet.RowsWritten,
-            [ServingView.ParquetFile] = _parquetFile.Stream.Length,
-            [ServingView.CsvFile] = _csvFile.Stream.Length,
+            [ViewLayout.Serving.ParquetFile] = _parquetFile.Stream.Length,
+            [ViewLayout.Serving.CsvFile] = _csvFile.Stream.Length,
         }, new JsonSerializerOptions { WriteIndented = true });
         cancellationToken.ThrowIfCancellationRequested();
         PendingFile.CommitAll(_parquetFile, _csvFile);

@@ -25,11 +25,6 @@ public sealed record SpeedFile(string RelativePath, string Lineage, long Rows, s
 /// </remarks>
 public sealed class SpeedViews
 {
-    public const string LineageKey = "lambda.speed.lineage";
-
-    /// <summary>The speed layer's window length (TimeSpan's invariant "c" format, e.g. <c>1.00:00:00</c>).</summary>
-    public const string WindowKey = "lambda.speed.window";
-
     private SpeedViews(IReadOnlyList<SpeedCandle> rows, IReadOnlyList<string> lineages, IReadOnlyList<SpeedFile> files, long rowsRead)
     {
         Rows = rows;
@@ -74,7 +69,7 @@ public sealed class SpeedViews
             try
             {
                 using var reader = ParquetFileReader.Open(path);
-                var lineage = "speed:" + (reader.KeyValueMetadata.TryGetValue(LineageKey, out var l) && l.Length > 0 ? l : relative);
+                var lineage = "speed:" + (reader.KeyValueMetadata.TryGetValue(ViewLayout.Speed.LineageKey, out var l) && l.Length > 0 ? l : relative);
                 if (DailyCandleSchema.Mismatch(reader.Schema) is { } mismatch)
                 {
                     files.Add(new SpeedFile(relative, lineage, reader.RowCount, $"not a daily candle view ({mismatch})"));
@@ -108,11 +103,11 @@ public sealed class SpeedViews
 
     /// <summary>
     /// The window of a speed view cut in windows other than UTC days (<c>--window 12h</c>), as written in
-    /// its <see cref="WindowKey"/> metadata, or null for a daily view (or a file that does not say).
+    /// its <see cref="ViewLayout.Speed.WindowKey"/> metadata, or null for a daily view (or a file that does not say).
     /// Such rows carry a <c>day</c> too, but they are parts of days: served as days they would be wrong.
     /// </summary>
     private static string? NotDaily(IReadOnlyDictionary<string, string> metadata) =>
-        metadata.TryGetValue(WindowKey, out var text) && !(TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var window) && window == TimeSpan.FromDays(1))
+        metadata.TryGetValue(ViewLayout.Speed.WindowKey, out var text) && !(TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var window) && window == TimeSpan.FromDays(1))
             ? (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out window) ? DurationText.Format(window) : text)
             : null;
 

@@ -54,13 +54,10 @@ public sealed record SpeedBatchResult(
 /// </summary>
 public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka, string dataDirectory, ILoggerFactory loggers, TextWriter progress)
 {
-    public const string CandlesFile = "daily_candles.parquet";
-    public const string TickerStatsFile = "ticker_stats.parquet";
 
     /// <summary>Progress is updated every this many events (a power of two), so it costs nothing per event.</summary>
     private const int ProgressSample = 4096;
 
-    public static string ViewDirectory(string dataDirectory) => Path.Combine(dataDirectory, "views", "speed");
 
     /// <exception cref="ArgumentException">The kline interval does not divide the window.</exception>
     public async Task<SpeedBatchResult> RunAsync(CancellationToken cancellationToken)
@@ -179,14 +176,14 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
         var view = CombineCandles(candles, tradeCandles);
         tickers.Sort(static (a, b) => Compare(a.Exchange, a.Symbol, a.WindowStart, b.Exchange, b.Symbol, b.WindowStart));
 
-        var directory = ViewDirectory(dataDirectory);
+        var directory = ViewLayout.Speed.Directory(dataDirectory);
         var metadata = Metadata(read, interval);
-        var candlesPath = Path.Combine(directory, CandlesFile);
+        var candlesPath = Path.Combine(directory, ViewLayout.Speed.CandlesFile);
         await AtomicFile.WriteAsync(candlesPath, ToParquet(view.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken).ConfigureAwait(false);
         string? tickersPath = null;
         if (options.Topics.Contains(Topics.Prices) || tickers.Count > 0)
         {
-            tickersPath = Path.Combine(directory, TickerStatsFile);
+            tickersPath = Path.Combine(directory, ViewLayout.Speed.TickerStatsFile);
             await AtomicFile.WriteAsync(tickersPath, ToParquet(tickers, TickerDayStatsMap.Instance, metadata), cancellationToken).ConfigureAwait(false);
         }
 
@@ -315,17 +312,17 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
         var writtenAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         return new(StringComparer.Ordinal)
         {
-            ["lambda.layer"] = "speed",
-            ["lambda.speed.mode"] = "batch",
-            ["lambda.speed.topics"] = string.Join(',', options.Topics),
-            ["lambda.speed.window"] = options.Window.ToString("c", CultureInfo.InvariantCulture),
-            ["lambda.speed.lateness"] = options.Lateness.ToString("c", CultureInfo.InvariantCulture),
-            ["lambda.speed.kline_interval"] = interval ?? "",
-            ["lambda.speed.from"] = options.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
-            ["lambda.speed.events_read"] = read.ToString(CultureInfo.InvariantCulture),
-            ["lambda.speed.written_at"] = writtenAt,
+            [ViewLayout.LayerKey] = ViewLayout.Speed.Layer,
+            [ViewLayout.Speed.ModeKey] = "batch",
+            [ViewLayout.Speed.TopicsKey] = string.Join(',', options.Topics),
+            [ViewLayout.Speed.WindowKey] = options.Window.ToString("c", CultureInfo.InvariantCulture),
+            [ViewLayout.Speed.LatenessKey] = options.Lateness.ToString("c", CultureInfo.InvariantCulture),
+            [ViewLayout.Speed.KlineIntervalKey] = interval ?? "",
+            [ViewLayout.Speed.FromKey] = options.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+            [ViewLayout.Speed.EventsReadKey] = read.ToString(CultureInfo.InvariantCulture),
+            [ViewLayout.Speed.WrittenAtKey] = writtenAt,
             // The merge reads this as the lineage of the rows.
-            [SpeedViewMetadata.Lineage] = "batch:" + writtenAt,
+            [ViewLayout.Speed.LineageKey] = "batch:" + writtenAt,
         };
     }
 

@@ -1,3 +1,4 @@
+using Lambda.Core.Views;
 using System.Globalization;
 using Lambda.Core.Contracts;
 using Lambda.Core.Spark;
@@ -163,7 +164,7 @@ public static class SparkCandlePlan
             "day" => ToDate(Col($"{WindowColumn}.start")).Alias("day"),
             "window_start" => Col($"{WindowColumn}.start").Alias("window_start"),
             "window_end" => Col($"{WindowColumn}.end").Alias("window_end"),
-            "source" => Lit(CandleSemantics.SpeedSource).Alias("source"),
+            "source" => Lit(ViewLayout.Sources.Speed).Alias("source"),
             "complete" => Complete(recipe, settings, query).Alias("complete"),
             _ => throw new ArgumentException($"the view column '{column}' has no rule in the recipe of {recipe.Topic}", nameof(column)),
         };

@@ -52,7 +52,7 @@ public sealed record SparkSpeedResult(long Batches, long InputRows, int SessionR
 /// </summary>
 public sealed class SparkSpeedJob
 {
-    public const string LineageKey = SpeedViewMetadata.Lineage;
+    public const string LineageKey = ViewLayout.Speed.LineageKey;
 
     private readonly SparkSpeedOptions _options;
     private readonly TextWriter _output;
@@ -71,7 +71,7 @@ public sealed class SparkSpeedJob
         _output = output ?? throw new ArgumentNullException(nameof(output));
         _connect = connect ?? (r => SparkSession.Connect(r));
         _pause = pause ?? (ct => Task.Delay(options.Refresh, ct));
-        var root = Path.Combine(options.DataDirectory, "views", "speed", "spark");
+        var root = ViewLayout.Speed.SparkDirectory(options.DataDirectory);
         var views = new List<SparkView>();
         var candles = options.Topics.Contains(Core.Contracts.Topics.Klines) ? CandleSemantics.Klines
             : options.Topics.Contains(Core.Contracts.Topics.Trades) ? CandleSemantics.Trades : null;
@@ -345,7 +345,7 @@ public sealed class SparkSpeedJob
                 ["checkpoint"] = CheckpointOf(q.View, q.Kind),
             }).ToList(),
         };
-        var path = Path.Combine(_options.DataDirectory, "views", "speed", "spark", "lineage.json");
+        var path = Path.Combine(ViewLayout.Speed.SparkDirectory(_options.DataDirectory), "lineage.json");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(lineage, new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
     }

@@ -1,3 +1,4 @@
+using Lambda.Core.Views;
 using System.Globalization;
 using Lambda.SpeedLayer.Batch;
 
@@ -15,9 +16,9 @@ public sealed class SpeedStreamLayout(string dataDirectory, string group)
 {
     public string Group { get; } = group;
 
-    public string ClosedDirectory => Path.Combine(SpeedBatchJob.ViewDirectory(dataDirectory), "closed");
+    public string ClosedDirectory => ViewLayout.Speed.ClosedDirectory(dataDirectory);
 
-    public string LiveDirectory => Path.Combine(SpeedBatchJob.ViewDirectory(dataDirectory), "live");
+    public string LiveDirectory => ViewLayout.Speed.LiveDirectory(dataDirectory);
 
     public string CheckpointDirectory => Path.Combine(dataDirectory, "checkpoints", $"speed-layer-{Group}");
 

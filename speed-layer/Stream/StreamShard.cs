@@ -187,12 +187,12 @@ internal sealed partial class StreamShard
 
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["lambda.layer"] = "speed",
-            ["lambda.speed.mode"] = "stream",
-            ["lambda.speed.topics"] = string.Join(',', _options.Topics),
-            ["lambda.speed.window"] = _options.Window.ToString("c", CultureInfo.InvariantCulture),
-            ["lambda.speed.lateness"] = _options.Lateness.ToString("c", CultureInfo.InvariantCulture),
-            ["lambda.speed.kline_interval"] = _interval ?? "",
+            [ViewLayout.LayerKey] = ViewLayout.Speed.Layer,
+            [ViewLayout.Speed.ModeKey] = "stream",
+            [ViewLayout.Speed.TopicsKey] = string.Join(',', _options.Topics),
+            [ViewLayout.Speed.WindowKey] = _options.Window.ToString("c", CultureInfo.InvariantCulture),
+            [ViewLayout.Speed.LatenessKey] = _options.Lateness.ToString("c", CultureInfo.InvariantCulture),
+            [ViewLayout.Speed.KlineIntervalKey] = _interval ?? "",
         };
 
         // (1) Each closing is one part: its content depends on the events alone, not on when checkpoints happen.
@@ -202,7 +202,7 @@ internal sealed partial class StreamShard
         var sequence = NextPart;
         foreach (var closing in _closings)
         {
-            metadata[SpeedViewMetadata.Lineage] = _layout.PartLineage(Id, sequence);
+            metadata[ViewLayout.Speed.LineageKey] = _layout.PartLineage(Id, sequence);
             var candles = SpeedBatchJob.CombineCandles([.. closing.KlineCandles], [.. closing.TradeCandles]);
             if (candles.Count > 0)
             {
@@ -221,7 +221,7 @@ internal sealed partial class StreamShard
         }
 
         // (2) The live view of the open windows.
-        metadata[SpeedViewMetadata.Lineage] = _layout.LiveLineage(Id, now);
+        metadata[ViewLayout.Speed.LineageKey] = _layout.LiveLineage(Id, now);
         var live = _engine?.LiveView() ?? WindowEmission.Empty;
         var liveCandles = SpeedBatchJob.CombineCandles([.. live.KlineCandles], [.. live.TradeCandles]);
         await AtomicFile.WriteAsync(_layout.LivePath(Id), SpeedBatchJob.ToParquet(liveCandles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken)

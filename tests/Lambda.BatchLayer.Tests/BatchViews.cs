@@ -7,9 +7,9 @@ namespace Lambda.BatchLayer.Tests;
 /// <summary>Reads what <c>batch-layer build</c> wrote, and the candles a file of daily klines stands for.</summary>
 internal static class BatchViews
 {
-    public static string CandlesPath(string data) => Path.Combine(BatchViewBuilder.ViewDirectory(data), BatchViewBuilder.CandlesFile);
+    public static string CandlesPath(string data) => Path.Combine(ViewLayout.Batch.Directory(data), ViewLayout.Batch.CandlesFile);
 
-    public static string MetricsPath(string data) => Path.Combine(BatchViewBuilder.ViewDirectory(data), BatchViewBuilder.MetricsFile);
+    public static string MetricsPath(string data) => Path.Combine(ViewLayout.Batch.Directory(data), ViewLayout.Batch.MetricsFile);
 
     public static List<DailyCandle> Candles(string data)
     {

@@ -86,13 +86,13 @@ public sealed class BuildCommandTests : IDisposable
         var expected = RealData.Klines(RealData.Daily).Select(k => BatchViews.FromDaily("BTCUSDT", k)).Where(c => c.Day <= horizon).ToList();
         BatchViews.Candles(Data).Should().Equal(expected);
         BatchViews.Metrics(Data).Select(m => m.Day).Should().Equal(expected.Select(c => c.Day));
-        BatchViews.Metadata(BatchViews.CandlesPath(Data))["lambda.batch.horizon"].Should().Be("2024-06-30");
+        BatchViews.Metadata(BatchViews.CandlesPath(Data))[ViewLayout.Batch.HorizonKey].Should().Be("2024-06-30");
         run.Output.Should().Contain("horizon 2024-06-30");
 
         // A build without a horizon replaces the view with every day.
         await BuildAsync();
         BatchViews.Candles(Data).Should().HaveCount(2051);
-        BatchViews.Metadata(BatchViews.CandlesPath(Data))["lambda.batch.horizon"].Should().BeEmpty();
+        BatchViews.Metadata(BatchViews.CandlesPath(Data))[ViewLayout.Batch.HorizonKey].Should().BeEmpty();
     }
 
     [Fact]
@@ -105,10 +105,10 @@ public sealed class BuildCommandTests : IDisposable
         var candles = BatchViews.Metadata(BatchViews.CandlesPath(Data));
         var metrics = BatchViews.Metadata(BatchViews.MetricsPath(Data));
         candles["lambda.layer"].Should().Be("batch");
-        candles["lambda.batch.build_id"].Should().MatchRegex("^build-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$").And.Be(metrics["lambda.batch.build_id"]);
-        run.Output.Should().Contain(candles["lambda.batch.build_id"]);
-        candles["lambda.batch.inputs"].Should().Be("binance/BTCUSDT/1d 2021-01..2026-08 68 files 2051 rows; binance/BTCUSDT/4h 2021-01..2026-08 68 files 12304 rows");
-        DateTimeOffset.Parse(candles["lambda.batch.built_at"], CultureInfo.InvariantCulture).Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        candles[ViewLayout.Batch.BuildIdKey].Should().MatchRegex("^build-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$").And.Be(metrics[ViewLayout.Batch.BuildIdKey]);
+        run.Output.Should().Contain(candles[ViewLayout.Batch.BuildIdKey]);
+        candles[ViewLayout.Batch.InputsKey].Should().Be("binance/BTCUSDT/1d 2021-01..2026-08 68 files 2051 rows; binance/BTCUSDT/4h 2021-01..2026-08 68 files 12304 rows");
+        DateTimeOffset.Parse(candles[ViewLayout.Batch.BuiltAtKey], CultureInfo.InvariantCulture).Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
         metrics.Should().BeEquivalentTo(candles);
     }
 
@@ -117,14 +117,14 @@ public sealed class BuildCommandTests : IDisposable
     {
         await ImportAsync(RealData.FourHour);
         await BuildAsync();
-        var first = (BatchViews.Candles(Data), BatchViews.Metrics(Data), BatchViews.Metadata(BatchViews.CandlesPath(Data))["lambda.batch.build_id"]);
+        var first = (BatchViews.Candles(Data), BatchViews.Metrics(Data), BatchViews.Metadata(BatchViews.CandlesPath(Data))[ViewLayout.Batch.BuildIdKey]);
         await Task.Delay(1100); // the id has second resolution
 
         await BuildAsync();
 
         BatchViews.Candles(Data).Should().Equal(first.Item1);
         BatchViews.Metrics(Data).Should().Equal(first.Item2);
-        var id = BatchViews.Metadata(BatchViews.CandlesPath(Data))["lambda.batch.build_id"];
+        var id = BatchViews.Metadata(BatchViews.CandlesPath(Data))[ViewLayout.Batch.BuildIdKey];
         id.Should().NotBe(first.Item3);
         Regex.Match(id, "-([0-9a-f]{8})$").Value.Should().Be(Regex.Match(first.Item3, "-([0-9a-f]{8})$").Value, "the inputs did not change");
     }
@@ -146,7 +146,7 @@ public sealed class BuildCommandTests : IDisposable
         await ImportAsync(RealData.Daily);
         await BuildAsync();
         var published = BatchViews.Candles(Data);
-        var buildId = BatchViews.Metadata(BatchViews.CandlesPath(Data))["lambda.batch.build_id"];
+        var buildId = BatchViews.Metadata(BatchViews.CandlesPath(Data))[ViewLayout.Batch.BuildIdKey];
 
         var beforeAllData = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), ["--data-dir", Data, "build", "--until", "2020-12-31"]);
         Directory.Delete(Path.Combine(Data, "master"), recursive: true);
@@ -160,7 +160,7 @@ public sealed class BuildCommandTests : IDisposable
 
         beforeAllData.Error.Should().Contain("up to --until 2020-12-31");
         BatchViews.Candles(Data).Should().Equal(published);
-        BatchViews.Metadata(BatchViews.CandlesPath(Data))["lambda.batch.build_id"].Should().Be(buildId);
+        BatchViews.Metadata(BatchViews.CandlesPath(Data))[ViewLayout.Batch.BuildIdKey].Should().Be(buildId);
 
         await BuildAsync("--allow-empty");
         BatchViews.Candles(Data).Should().BeEmpty();

@@ -74,7 +74,7 @@ public sealed class KafkaTransportTests : IDisposable
         run.ExitCode.Should().Be(0, run.Error + run.Output);
         using var reader = ParquetFileReader.Open(Path.Combine(_dataDir, "views", "speed", "daily_candles.parquet"));
         ShouldMatchTheDailyKlines(reader.Read(DailyCandleMap.Instance).ToList());
-        var read = long.Parse(reader.KeyValueMetadata["lambda.speed.events_read"], System.Globalization.CultureInfo.InvariantCulture);
+        var read = long.Parse(reader.KeyValueMetadata[ViewLayout.Speed.EventsReadKey], System.Globalization.CultureInfo.InvariantCulture);
         run.Output.Should().Contain(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"reading the log: 100.0 % {read:N0} of {read:N0} messages, {read:N0} events"),
             "against Kafka the progress counts messages up to the high watermarks seen at the start");
     }

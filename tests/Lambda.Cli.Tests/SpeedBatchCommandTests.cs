@@ -120,14 +120,14 @@ public sealed class SpeedBatchCommandTests : IDisposable
             candle.QuoteVolume.Should().BeApproximately(D(7), D(7) * 1e-9, "quote volume of {0}", candle.Day);
         }
 
-        metadata["lambda.speed.topics"].Should().Be("crypto-klines");
-        metadata["lambda.speed.kline_interval"].Should().Be("4h");
-        metadata["lambda.speed.events_read"].Should().Be(File.ReadLines(Sample("BTCUSDT-4h.csv")).Skip(1)
+        metadata[ViewLayout.Speed.TopicsKey].Should().Be("crypto-klines");
+        metadata[ViewLayout.Speed.KlineIntervalKey].Should().Be("4h");
+        metadata[ViewLayout.Speed.EventsReadKey].Should().Be(File.ReadLines(Sample("BTCUSDT-4h.csv")).Skip(1)
             .Count(l => long.Parse(l.Split(',')[0], CultureInfo.InvariantCulture) >= new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds())
             .ToString(CultureInfo.InvariantCulture));
         run.Output.Should().Contain("2026-08-13").And.Contain($"windows written  {candles.Count} candle(s)").And.Contain("undeserializable 0");
         var segmentBytes = Directory.GetFiles(Path.Combine(_dataDir, "topics", "crypto-klines")).Sum(f => new FileInfo(f).Length);
-        run.Output.Should().Contain(string.Create(CultureInfo.InvariantCulture, $"reading the log: 100.0 % {segmentBytes:N0} of {segmentBytes:N0} bytes, {long.Parse(metadata["lambda.speed.events_read"], CultureInfo.InvariantCulture):N0} events"),
+        run.Output.Should().Contain(string.Create(CultureInfo.InvariantCulture, $"reading the log: 100.0 % {segmentBytes:N0} of {segmentBytes:N0} bytes, {long.Parse(metadata[ViewLayout.Speed.EventsReadKey], CultureInfo.InvariantCulture):N0} events"),
             "progress is measured against the end positions seen at the start (the segments' bytes), and ends at 100 %");
         Directory.GetFiles(Path.GetDirectoryName(ViewPath)!).Select(Path.GetFileName).Should().Equal("daily_candles.parquet");
     }

@@ -100,12 +100,12 @@ public sealed class SpeedStreamCommandTests : IDisposable
         var (live, liveMetadata) = SpeedViews.Live(dataDir);
         live.Should().ContainSingle().Which.Day.Should().Be(Days.Value.Keys.Last());
         live[0].Complete.Should().BeFalse();
-        liveMetadata["lambda.speed.lineage"].Should().StartWith("stream:test:shard-0:live@");
+        liveMetadata[ViewLayout.Speed.LineageKey].Should().StartWith("stream:test:shard-0:live@");
         File.Exists(Path.Combine(dataDir, "checkpoints", "speed-layer-test", "shard-0.json")).Should().BeTrue();
         var partFiles = SpeedViews.PartFiles(dataDir);
         partFiles.Select(p => p.Name).Should().Equal(Enumerable.Range(0, CompleteDays.Count).Select(i => Path.Combine("shard-0", $"part-{i:D8}.parquet")),
             "the embedded log is shard 0, and each day closes on its own, so each closing is one part");
-        SpeedViews.Metadata(dataDir, partFiles[1].Name)["lambda.speed.lineage"].Should().Be("stream:test:shard-0:part-00000001");
+        SpeedViews.Metadata(dataDir, partFiles[1].Name)[ViewLayout.Speed.LineageKey].Should().Be("stream:test:shard-0:part-00000001");
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public sealed class AtomicOutputTests : IDisposable
         var serving = Path.Combine(_data.Root, "views", "serving");
         Directory.CreateDirectory(serving);
         // the name a merge in a process that no longer runs would have left (pids are below 2^22 on Linux)
-        var abandoned = Path.Combine(serving, $".{ServingView.ParquetFile}.{int.MaxValue}.{Guid.NewGuid():N}.tmp");
+        var abandoned = Path.Combine(serving, $".{ViewLayout.Serving.ParquetFile}.{int.MaxValue}.{Guid.NewGuid():N}.tmp");
         await File.WriteAllTextAsync(abandoned, "half a file");
 
         await _data.MergeOkAsync();

@@ -13,9 +13,9 @@ internal sealed class DataDirectory : IDisposable
 {
     public string Root { get; } = Directory.CreateTempSubdirectory("lambda-merge-").FullName;
 
-    public string ServingParquet => Path.Combine(Root, "views", "serving", ServingView.ParquetFile);
+    public string ServingParquet => Path.Combine(Root, "views", "serving", ViewLayout.Serving.ParquetFile);
 
-    public string ServingCsv => Path.Combine(Root, "views", "serving", ServingView.CsvFile);
+    public string ServingCsv => Path.Combine(Root, "views", "serving", ViewLayout.Serving.CsvFile);
 
     public string Report(string name) => Path.Combine(Root, "reports", name);
 
@@ -23,15 +23,15 @@ internal sealed class DataDirectory : IDisposable
 
     public void WriteBatch(IEnumerable<DailyCandle> candles, string? buildId = "build-1", string? horizon = null, string builtAt = "2026-08-02T00:10:00Z")
     {
-        var metadata = new Dictionary<string, string> { [BatchView.BuiltAtKey] = builtAt };
+        var metadata = new Dictionary<string, string> { [ViewLayout.Batch.BuiltAtKey] = builtAt };
         if (buildId is not null)
         {
-            metadata[BatchView.BuildIdKey] = buildId;
+            metadata[ViewLayout.Batch.BuildIdKey] = buildId;
         }
 
         if (horizon is not null)
         {
-            metadata[BatchView.HorizonKey] = horizon;
+            metadata[ViewLayout.Batch.HorizonKey] = horizon;
         }
 
         Write(Path.Combine(Root, "views", "batch", "daily_candles.parquet"), candles, DailyCandleMap.Instance, metadata);
@@ -42,12 +42,12 @@ internal sealed class DataDirectory : IDisposable
         var metadata = new Dictionary<string, string>();
         if (lineage is not null)
         {
-            metadata[SpeedViews.LineageKey] = lineage;
+            metadata[ViewLayout.Speed.LineageKey] = lineage;
         }
 
         if (window is not null)
         {
-            metadata[SpeedViews.WindowKey] = window;
+            metadata[ViewLayout.Speed.WindowKey] = window;
         }
 
         Write(Path.Combine(Root, "views", "speed", relativePath), candles, DailyCandleMap.Instance, metadata);

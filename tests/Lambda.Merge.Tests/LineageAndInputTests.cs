@@ -1,3 +1,4 @@
+using Lambda.Core.Views;
 using Lambda.Merge.Serving;
 using static Lambda.Merge.Tests.Candles;
 
@@ -65,16 +66,16 @@ public sealed class LineageAndInputTests : IDisposable
         await _data.MergeOkAsync();
 
         var metadata = _data.ServingMetadata();
-        metadata[MergeMetadata.BatchBuildId].Should().Be("b7");
-        metadata[MergeMetadata.BatchHorizon].Should().Be("2026-07-02");
-        metadata[MergeMetadata.BatchBuiltAt].Should().Be("2026-07-03T01:00:00Z");
-        metadata[MergeMetadata.Inputs].Should().Be("views/batch/daily_candles.parquet,views/speed/daily_candles.parquet");
-        metadata[MergeMetadata.RowsFromBatch].Should().Be("2");
-        metadata[MergeMetadata.RowsFromSpeed].Should().Be("2");
-        DateTimeOffset.Parse(metadata[MergeMetadata.MergedAt], System.Globalization.CultureInfo.InvariantCulture).Should().BeAfter(before);
+        metadata[ViewLayout.Serving.BatchBuildIdKey].Should().Be("b7");
+        metadata[ViewLayout.Serving.BatchHorizonKey].Should().Be("2026-07-02");
+        metadata[ViewLayout.Serving.BatchBuiltAtKey].Should().Be("2026-07-03T01:00:00Z");
+        metadata[ViewLayout.Serving.InputsKey].Should().Be("views/batch/daily_candles.parquet,views/speed/daily_candles.parquet");
+        metadata[ViewLayout.Serving.RowsFromBatchKey].Should().Be("2");
+        metadata[ViewLayout.Serving.RowsFromSpeedKey].Should().Be("2");
+        DateTimeOffset.Parse(metadata[ViewLayout.Serving.MergedAtKey], System.Globalization.CultureInfo.InvariantCulture).Should().BeAfter(before);
         using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_data.Root, "views", "serving", ServingView.ManifestFile)));
-        manifest.RootElement.GetProperty("merge_id").GetString().Should().Be(metadata[ServingView.MergeIdKey]);
-        manifest.RootElement.GetProperty(ServingView.CsvFile).GetInt64().Should().Be(new FileInfo(_data.ServingCsv).Length);
+        manifest.RootElement.GetProperty("merge_id").GetString().Should().Be(metadata[ViewLayout.Serving.MergeIdKey]);
+        manifest.RootElement.GetProperty(ViewLayout.Serving.CsvFile).GetInt64().Should().Be(new FileInfo(_data.ServingCsv).Length);
         manifest.RootElement.GetProperty("rows").GetInt64().Should().Be(4);
     }
 
@@ -133,7 +134,7 @@ public sealed class LineageAndInputTests : IDisposable
         File.ReadAllBytes(_data.ServingParquet).Should().Equal(before);
         File.ReadAllText(_data.ServingCsv).Should().Be(csvBefore);
         Directory.GetFiles(Path.Combine(_data.Root, "views", "serving")).Select(Path.GetFileName).Should().BeEquivalentTo(
-            [ServingView.ParquetFile, ServingView.CsvFile, ServingView.ManifestFile], "no temporary file is left behind");
+            [ViewLayout.Serving.ParquetFile, ViewLayout.Serving.CsvFile, ServingView.ManifestFile], "no temporary file is left behind");
     }
 
     [Fact]

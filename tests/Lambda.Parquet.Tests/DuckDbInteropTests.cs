@@ -33,7 +33,7 @@ public sealed class DuckDbInteropTests(DuckDbFixture duck) : IClassFixture<DuckD
     {
         var path = Path.Combine(_folder, "candles.parquet");
         var options = new ParquetWriterOptions { RowGroupRows = 4 };
-        options.KeyValueMetadata["lambda.batch.build_id"] = "build ✓";
+        options.KeyValueMetadata[ViewLayout.Batch.BuildIdKey] = "build ✓";
         using (var writer = ParquetFileWriter.Create(path, DailyCandleMap.Instance.Schema, options))
         {
             foreach (var candle in LegacyFixtureRows.Candles)

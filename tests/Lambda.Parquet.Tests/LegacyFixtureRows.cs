@@ -34,7 +34,7 @@ public static class LegacyFixtureRows
 
     public static IReadOnlyDictionary<string, string> CandleMetadata { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["lambda.layer"] = "batch",
+        [ViewLayout.LayerKey] = ViewLayout.Batch.Layer,
         ["lambda.build.id"] = "fixture-build-1",
         ["lambda.horizon"] = "2026-08-01",
         ["lambda.note"] = "unicode: Ωμέγα ✓",

@@ -30,7 +30,7 @@ public sealed class ViewFileTests : IDisposable
     public void Candles_come_back_value_for_value_across_row_groups(ParquetCompression compression, int rowGroupRows)
     {
         var options = new ParquetWriterOptions { Compression = compression, RowGroupRows = rowGroupRows };
-        options.KeyValueMetadata["lambda.batch.build_id"] = "b-1 ✓";
+        options.KeyValueMetadata[ViewLayout.Batch.BuildIdKey] = "b-1 ✓";
         var path = Write("candles.parquet", DailyCandleMap.Instance, LegacyFixtureRows.Candles, options);
 
         using var reader = ParquetFileReader.Open(path);
@@ -136,7 +136,7 @@ public sealed class ViewFileTests : IDisposable
     public void A_file_with_no_rows_reads_as_empty_and_keeps_its_metadata()
     {
         var options = new ParquetWriterOptions();
-        options.KeyValueMetadata["lambda.layer"] = "speed";
+        options.KeyValueMetadata[ViewLayout.LayerKey] = ViewLayout.Speed.Layer;
         var path = Write("empty.parquet", DailyCandleMap.Instance, [], options);
 
         using var reader = ParquetFileReader.Open(path);

@@ -1,3 +1,4 @@
+using Lambda.Core.Views;
 using System.Globalization;
 using System.Text.Json;
 using Lambda.Core.Contracts;
@@ -42,7 +43,7 @@ internal static class RecipeInterpreter
                 ["day"] = DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(group.Key.Item3).UtcDateTime),
                 ["window_start"] = DateTimeOffset.FromUnixTimeMilliseconds(group.Key.Item3),
                 ["window_end"] = DateTimeOffset.FromUnixTimeMilliseconds(group.Key.Item3 + windowMs),
-                ["source"] = CandleSemantics.SpeedSource,
+                ["source"] = ViewLayout.Sources.Speed,
                 ["first_event_time"] = DateTimeOffset.FromUnixTimeMilliseconds(ordered.Min(r => Long(r, "event_time"))),
                 ["last_event_time"] = DateTimeOffset.FromUnixTimeMilliseconds(ordered.Max(r => Long(r, "event_time"))),
                 ["complete"] = recipe.Completeness == WindowCompleteness.AllIntervals
