@@ -20,7 +20,7 @@ public static class CandleViews
     public static ViewCandles Load(string dataDirectory, CancellationToken cancellationToken)
     {
         var days = new Dictionary<string, SortedDictionary<DateOnly, DailyCandle>>(StringComparer.Ordinal);
-        var servingPath = Path.Combine(ServingView.Directory(dataDirectory), ServingView.ParquetFile);
+        var servingPath = Path.Combine(ViewLayout.Serving.Directory(dataDirectory), ViewLayout.Serving.ParquetFile);
         var servingRows = 0L;
         if (File.Exists(servingPath))
         {
@@ -33,7 +33,7 @@ public static class CandleViews
             }
         }
 
-        var speed = SpeedViews.Load(Path.Combine(dataDirectory, "views", "speed"), cancellationToken);
+        var speed = SpeedViews.Load(ViewLayout.Speed.Directory(dataDirectory), cancellationToken);
         foreach (var row in speed.Rows)
         {
             var candle = row.Candle;
@@ -55,7 +55,7 @@ public static class CandleViews
     /// <summary>Changes whenever a view file is replaced: cheap enough to ask every few seconds.</summary>
     public static string Fingerprint(string dataDirectory)
     {
-        var folders = new[] { ServingView.Directory(dataDirectory), Path.Combine(dataDirectory, "views", "speed") };
+        var folders = new[] { ViewLayout.Serving.Directory(dataDirectory), ViewLayout.Speed.Directory(dataDirectory) };
         var files = folders.Where(Directory.Exists)
             .SelectMany(f => Directory.EnumerateFiles(f, "*.parquet", SearchOption.AllDirectories))
             .Where(p => !Path.GetFileName(p).StartsWith('.'))

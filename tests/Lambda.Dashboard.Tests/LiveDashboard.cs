@@ -99,7 +99,7 @@ internal sealed class LiveDashboard : IAsyncDisposable
     /// <summary>Ten complete BTCUSDT days before <see cref="Today"/>, written by the merge's own serving view writer.</summary>
     private static async Task WriteServingViewAsync(string dataDirectory)
     {
-        var directory = ServingView.Directory(dataDirectory);
+        var directory = ViewLayout.Serving.Directory(dataDirectory);
         Directory.CreateDirectory(directory);
         using var writer = new ServingViewWriter(directory);
         var close = 90_000.0;
@@ -109,7 +109,7 @@ internal sealed class LiveDashboard : IAsyncDisposable
             close = open * (day.Day % 3 == 0 ? 0.98 : 1.015);
             var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             writer.Write(new ServingCandle(new DailyCandle(Exchanges.Binance, "BTCUSDT", day, open, Math.Max(open, close) * 1.01, Math.Min(open, close) * 0.99, close,
-                100, 100 * close, 1000, "batch", true, start, start.AddDays(1).AddTicks(-10)), "batch:test"));
+                100, 100 * close, 1000, ViewLayout.Sources.Batch, true, start, start.AddDays(1).AddTicks(-10)), "batch:test"));
         }
 
         await writer.CommitAsync(new Dictionary<string, string>(), CancellationToken.None);
