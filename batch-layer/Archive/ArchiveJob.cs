@@ -80,15 +80,10 @@ public sealed class ArchiveJob(IEventSource source, MasterDataset master, int ba
 
     private void Take(ConsumedMessage message)
     {
-        KlineEvent kline;
-        try
-        {
-            kline = EventSerializer.Deserialize<KlineEvent>(message.Value.Span);
-        }
-        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException)
+        if (!EventSerializer.TryDeserialize<KlineEvent>(message.Value.Span, out var kline, out var unreadable))
         {
             _undeserializable++;
-            Example(message, $"undeserializable: {e.Message}");
+            Example(message, $"undeserializable: {unreadable}");
             return;
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Buffers;
 using System.Text.Json;
 
@@ -71,6 +72,48 @@ public static class EventSerializer
         };
         return result ?? throw new JsonException($"A message on {topic} is JSON null");
     }
+
+    /// <summary>
+    /// Reads a message of <paramref name="topic"/>, or says in <paramref name="error"/> why it cannot be read.
+    /// Every way a message from the log can be unreadable (bad JSON, a value of the wrong type or out of range,
+    /// an unknown topic) ends here, so the readers count them alike instead of each keeping its own list.
+    /// </summary>
+    public static bool TryDeserialize(string topic, ReadOnlySpan<byte> json, [NotNullWhen(true)] out MarketEvent? marketEvent, [NotNullWhen(false)] out string? error)
+    {
+        try
+        {
+            marketEvent = Deserialize(topic, json);
+            error = null;
+            return true;
+        }
+        catch (Exception e) when (IsUnreadable(e))
+        {
+            marketEvent = null;
+            error = e.Message;
+            return false;
+        }
+    }
+
+    /// <summary>The typed form of <see cref="TryDeserialize(string, ReadOnlySpan{byte}, out MarketEvent?, out string?)"/>.</summary>
+    public static bool TryDeserialize<T>(ReadOnlySpan<byte> json, [NotNullWhen(true)] out T? marketEvent, [NotNullWhen(false)] out string? error)
+        where T : MarketEvent
+    {
+        try
+        {
+            marketEvent = Deserialize<T>(json);
+            error = null;
+            return true;
+        }
+        catch (Exception e) when (IsUnreadable(e))
+        {
+            marketEvent = null;
+            error = e.Message;
+            return false;
+        }
+    }
+
+    private static bool IsUnreadable(Exception e) =>
+        e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException;
 
     public static T Deserialize<T>(ReadOnlySpan<byte> json) where T : MarketEvent
     {

@@ -105,17 +105,12 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
                         display = ShowProgress(display, source.Extent, message.Position, read, undeserializable);
                     }
 
-                    MarketEvent marketEvent;
-                    try
-                    {
-                        marketEvent = EventSerializer.Deserialize(message.Topic, message.Value.Span);
-                    }
-                    catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException)
+                    if (!EventSerializer.TryDeserialize(message.Topic, message.Value.Span, out var marketEvent, out var unreadable))
                     {
                         undeserializable++;
                         if (examples.Count < 5)
                         {
-                            examples.Add($"{message.Topic} {message.Position.Partition}@{message.Position.Offset}: {e.Message}");
+                            examples.Add($"{message.Topic} {message.Position.Partition}@{message.Position.Offset}: {unreadable}");
                         }
 
                         continue;

@@ -126,12 +126,7 @@ internal sealed partial class StreamShard
         EventsRead++;
         _dirty = true;
         _lastActivity[message.Topic] = _time.GetTimestamp();
-        MarketEvent marketEvent;
-        try
-        {
-            marketEvent = EventSerializer.Deserialize(message.Topic, message.Value.Span);
-        }
-        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException)
+        if (!EventSerializer.TryDeserialize(message.Topic, message.Value.Span, out var marketEvent, out _))
         {
             Undeserializable++;
             _positions[(message.Position.Topic, message.Position.Partition)] = message.Position;
