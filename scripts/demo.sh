@@ -3,8 +3,12 @@
 # no Kafka and no internet (the embedded event log), or through Kafka when KAFKA_BOOTSTRAP_SERVERS
 # is set, or live from the exchanges with --live.
 #
-#   scripts/demo.sh [--data-dir DIR] [--cutoff yyyy-MM-dd] [--live] [--engine embedded|spark]
+#   scripts/demo.sh [--data-dir DIR] [--cutoff yyyy-MM-dd] [--live] [--engine embedded|spark] [--dashboard]
 #
+# --dashboard: also start the live dashboard (http://127.0.0.1:5080, DASHBOARD_URL to change) before
+#   the replay, fed by a Redis of its own (the producer publishes with --redis; without redis-server the
+#   dashboard tails the event log), replay slower so the candles visibly grow, and keep the page up
+#   after the summary until Ctrl+C.
 # --engine spark: the speed layer runs on the Spark Connect server of `docker compose --profile spark
 # up -d` (SPARK_REMOTE, default sc://localhost:15002), reading Kafka (KAFKA_BOOTSTRAP_SERVERS, default
 # localhost:9092; Spark reaches it as SPARK_KAFKA, default kafka:19092). See docs/spark.md.
@@ -20,14 +24,16 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 data="$root/data/demo"
 cutoff=2026-07-31
 live=false
+dashboard=false
 engine=embedded
 while [ $# -gt 0 ]; do
   case "$1" in
     --data-dir) data=$2; shift 2 ;;
     --cutoff) cutoff=$2; shift 2 ;;
     --live) live=true; shift ;;
+    --dashboard) dashboard=true; shift ;;
     --engine) engine=$2; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "demo.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -63,13 +69,16 @@ bin() { echo "$root/artifacts/bin/$1/release/$2"; }
 
 step "Building (the first time also restores the packages and fetches the chart library: a few minutes)"
 "$root/scripts/setup-chart.sh" >/dev/null 2>&1 || say "(chart library not installed: the merge will say how to get the chart)"
-for project in producer/Lambda.Producer.csproj speed-layer/Lambda.SpeedLayer.csproj batch-layer/Lambda.BatchLayer.csproj merge/Lambda.Merge.csproj; do
+projects=(producer/Lambda.Producer.csproj speed-layer/Lambda.SpeedLayer.csproj batch-layer/Lambda.BatchLayer.csproj merge/Lambda.Merge.csproj)
+$dashboard && projects+=(dashboard/Lambda.Dashboard.csproj)
+for project in "${projects[@]}"; do
   dotnet build "$root/$project" -c Release --nologo -v quiet -clp:NoSummary
 done
 producer=$(bin Lambda.Producer producer)
 speed=$(bin Lambda.SpeedLayer speed-layer)
 batch=$(bin Lambda.BatchLayer batch-layer)
 merge=$(bin Lambda.Merge merge)
+dashboard_bin=$(bin Lambda.Dashboard dashboard)
 
 # A fresh run every time: the demo's own folders under the data directory.
 rm -rf "$data/master" "$data/views" "$data/checkpoints" "$data/reports" "$data/speed-layer"
@@ -86,6 +95,38 @@ fi
 step "1. Batch layer: import the BTCUSDT daily history into the master dataset (master/)"
 "$batch" --data-dir "$data" import "$root/samples/binance/BTCUSDT-1d.csv"
 
+# The dashboard (and its Redis) run from here to the end: the EXIT trap stops them, also on Ctrl+C.
+dashboard_pid=""; redis_pid=""; replay_speed=300000; redis_args=()
+stop_dashboard() {
+  [ -n "$dashboard_pid" ] && kill -TERM "$dashboard_pid" 2>/dev/null && wait "$dashboard_pid" 2>/dev/null
+  [ -n "$redis_pid" ] && kill -TERM "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null
+  return 0
+}
+if $dashboard; then
+  step "Dashboard: the live page, fed by Redis pub/sub (the live fan-out; the event log stays the record)"
+  dashboard_url=${DASHBOARD_URL:-http://127.0.0.1:5080}
+  live_source=()
+  if command -v redis-server >/dev/null 2>&1; then
+    redis_port=${REDIS_PORT:-16379}
+    redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --loglevel warning >"$data/redis.log" 2>&1 &
+    redis_pid=$!
+    for _ in $(seq 1 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    redis_args=(--redis "127.0.0.1:$redis_port")
+    live_source=(--redis "127.0.0.1:$redis_port")
+    say "Redis on 127.0.0.1:$redis_port (started for the demo)"
+  else
+    say "redis-server is not installed (scripts/setup-system.sh installs it): the dashboard tails the event log instead"
+  fi
+  "$dashboard_bin" --data-dir "$data" --urls "$dashboard_url" --views-refresh 1s "${live_source[@]}" >"$data/dashboard.log" 2>&1 &
+  dashboard_pid=$!
+  trap stop_dashboard EXIT
+  for _ in $(seq 1 100); do curl -fs -o /dev/null "$dashboard_url/api/state" 2>/dev/null && break; sleep 0.2; done
+  kill -0 "$dashboard_pid" 2>/dev/null || { cat "$data/dashboard.log" >&2; echo "demo.sh: the dashboard did not start (is $dashboard_url taken? set DASHBOARD_URL)" >&2; exit 1; }
+  say "Open $dashboard_url in a browser: prices, alerts and the candles growing while the replay runs"
+  # A day of market time every ~4 s instead of ~0.3 s, so the page is worth watching.
+  replay_speed=20000
+fi
+
 step "2. Speed layer: speed-layer stream consumes the log while the producer feeds it"
 stream_log="$data/speed-layer-stream.log"
 spark_args=()
@@ -96,15 +137,15 @@ fi
 "$speed" --data-dir "$data" stream --group "$group" --refresh 1s --interval 4h "${spark_args[@]}" >"$stream_log" 2>&1 &
 stream_pid=$!
 # A script's background jobs ignore SIGINT, so the stream is stopped with SIGTERM (handled like Ctrl+C).
-trap 'kill -TERM $stream_pid 2>/dev/null || true' EXIT
+trap 'kill -TERM $stream_pid 2>/dev/null || true; stop_dashboard' EXIT
 sleep 1
 if $live; then
   say "Live: BTCUSDT 4h klines (and trades, tickers) from Binance and Bybit; Ctrl+C stops the producer"
-  "$producer" --data-dir "$data" run --exchange all --symbols BTCUSDT --streams kline_4h,trade,ticker || true
+  "$producer" --data-dir "$data" run --exchange all --symbols BTCUSDT --streams kline_4h,trade,ticker "${redis_args[@]}" || true
 else
-  say "Replaying the 4h klines from $overlap_from on as a live stream (a day of market time every ~0.3 s)"
-  "$producer" --data-dir "$data" replay "$root/samples/binance/BTCUSDT-4h.csv" --from "$overlap_from" --speed 300000 --stats-every 0 \
-    | grep -E '^ *(events|klines|crypto-klines|dead)' || true
+  say "Replaying the 4h klines from $overlap_from on as a live stream (a day of market time every ~$(awk -v s="$replay_speed" 'BEGIN { printf "%.1f", 86400 / s }') s)"
+  "$producer" --data-dir "$data" replay "$root/samples/binance/BTCUSDT-4h.csv" --from "$overlap_from" --speed "$replay_speed" --stats-every 0 "${redis_args[@]}" \
+    | grep -E '^ *(events|klines|crypto-klines|dead|redis)' || true
 fi
 
 # Let the stream read what is left, until its checkpoints stop moving, then stop it (final checkpoint).
@@ -122,7 +163,7 @@ for _ in $(seq 1 "$([ "$engine" = spark ] && echo 180 || echo 60)"); do
 done
 kill -TERM $stream_pid 2>/dev/null || true
 wait $stream_pid || true
-trap - EXIT
+trap stop_dashboard EXIT
 tail -n 6 "$stream_log" | sed 's/^/   /'
 if [ "$engine" = spark ]; then
   say "closed days: $(find "$data/views/speed/spark/candles/closed" -name 'part-*.parquet' 2>/dev/null | wc -l) part file(s) written by Spark under views/speed/spark/candles/closed/, the current day in views/speed/spark/candles/live.parquet"
@@ -152,3 +193,11 @@ for chart in serving-chart.html serving-chart.png; do
   [ -f "$data/reports/$chart" ] && say "Chart: $data/reports/$chart"
 done
 say "Run time: $(( $(date +%s) - started )) s"
+if $dashboard; then
+  say ""
+  say "Dashboard: $dashboard_url (now with the serving view); Ctrl+C stops it"
+  # With a trap on INT the wait ends at Ctrl+C (without one bash would wait for the dashboard, which
+  # as a background job ignores SIGINT); the EXIT trap then stops the dashboard and Redis.
+  trap 'exit 130' INT TERM
+  wait "$dashboard_pid" || true
+fi

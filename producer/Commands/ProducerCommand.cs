@@ -57,6 +57,8 @@ public static class ProducerCommand
         command.Options.Add(minimum);
         command.Options.Add(every);
         command.Options.Add(new Option<bool>("--console") { Description = "Also print every event as a readable line" });
+        command.Options.Add(RedisCommandLine.Endpoint("Also publish every event to Redis pub/sub (channels tickers, trades, klines, price_alerts, dead_letters): the live fan-out beside the event log"));
+        command.Options.Add(RedisCommandLine.ChannelPrefix());
     }
 
     /// <summary><c>1</c>, <c>10</c>, any positive speed-up, or <c>max</c>.</summary>

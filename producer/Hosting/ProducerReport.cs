@@ -1,6 +1,7 @@
 using System.Globalization;
 using Lambda.Core.Transport;
 using Lambda.Producer.Pipeline;
+using Lambda.Producer.Sinks;
 
 namespace Lambda.Producer.Hosting;
 
@@ -52,6 +53,7 @@ public static class ProducerReport
         {
             var s = sink.Statistics;
             output.WriteLine($"  {sink.Name,-16} sent {s.Sent}, acked {s.Acked}, failed {s.Failed}{(flush.Complete ? "" : $", {flush.Undelivered} NOT delivered at shutdown")}");
+            (sink as RedisSink)?.WriteChannels(output);
         }
 
         if (!statistics.Symbols.IsEmpty)

@@ -1,5 +1,6 @@
 using Lambda.Core.Transport;
 using Lambda.Core.Transport.Kafka;
+using Lambda.Core.Transport.Live;
 using Lambda.Core.Validation;
 using Lambda.Producer.Connectors;
 using Lambda.Producer.Pipeline;
@@ -23,7 +24,7 @@ public sealed class ProducerRuntime
     private readonly CaptureRecorder? _recorder;
     private long _nextReport;
 
-    public ProducerRuntime(ProducerOptions options, KafkaOptions kafka, string dataDirectory, TextWriter output, ILoggerFactory loggers, TimeProvider clock, IngestStatistics statistics, bool knownSymbolsOnly)
+    public ProducerRuntime(ProducerOptions options, KafkaOptions kafka, string dataDirectory, TextWriter output, ILoggerFactory loggers, TimeProvider clock, IngestStatistics statistics, bool knownSymbolsOnly, RedisOptions? redis = null)
     {
         _options = options;
         _kafka = kafka;
@@ -31,6 +32,12 @@ public sealed class ProducerRuntime
         Statistics = statistics;
         EventLogDescription = EventLog.Describe(kafka, dataDirectory);
         _sinks.Add(EventLog.CreateSink(kafka, dataDirectory, loggers, clock));
+        if (redis is { IsConfigured: true })
+        {
+            // After the log's sink: an event is handed to the record first, then fanned out.
+            _sinks.Add(new RedisSink(redis, loggers.CreateLogger<RedisSink>()));
+            EventLogDescription += $" and Redis pub/sub at {redis.Endpoint}";
+        }
         if (options.Console)
         {
             _sinks.Add(new ConsoleSink(output));
@@ -93,6 +100,7 @@ public sealed class ProducerRuntime
         }
 
         ProducerReport.WriteFinal(_output, Statistics, results);
-        return results.All(r => r.Item2.Complete && r.Item1.Statistics.Failed == 0);
+        // Redis is the live fan-out, fire-and-forget by nature: its failures are reported, not a failed run.
+        return results.Where(r => r.Item1 is not RedisSink).All(r => r.Item2.Complete && r.Item1.Statistics.Failed == 0);
     }
 }

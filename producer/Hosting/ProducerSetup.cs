@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Configuration;
 using Lambda.Core.Transport.Kafka;
+using Lambda.Core.Transport.Live;
 using Lambda.Producer.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -16,9 +17,10 @@ namespace Lambda.Producer.Hosting;
 /// </summary>
 public sealed class ProducerSetup : IDisposable
 {
-    private ProducerSetup(IConfigurationRoot configuration, KafkaOptions kafka, ProducerOptions producer, string dataDirectory, ILoggerFactory? loggers = null)
+    private ProducerSetup(IConfigurationRoot configuration, KafkaOptions kafka, ProducerOptions producer, string dataDirectory, RedisOptions redis, ILoggerFactory? loggers = null)
     {
         Configuration = configuration;
+        Redis = redis;
         Kafka = kafka;
         Producer = producer;
         DataDirectory = dataDirectory;
@@ -31,6 +33,9 @@ public sealed class ProducerSetup : IDisposable
     public KafkaOptions Kafka { get; }
 
     public ProducerOptions Producer { get; }
+
+    /// <summary>The live fan-out (<c>--redis</c>); not configured means none.</summary>
+    public RedisOptions Redis { get; }
 
     public string DataDirectory { get; }
 
@@ -58,11 +63,18 @@ public sealed class ProducerSetup : IDisposable
             throw new OptionsValidationException(ProducerOptions.Section, typeof(ProducerOptions), validation.Failures);
         }
 
-        return new ProducerSetup(configuration, kafka, producer, dataDirectory);
+        var redis = RedisOptions.From(configuration, parseResult.GetValue<string?>("--redis"), parseResult.GetValue<string?>("--redis-prefix"));
+        var redisValidation = new RedisOptionsValidator().Validate(null, redis);
+        if (redisValidation.Failed)
+        {
+            throw new OptionsValidationException(RedisOptions.Section, typeof(RedisOptions), redisValidation.Failures);
+        }
+
+        return new ProducerSetup(configuration, kafka, producer, dataDirectory, redis);
     }
 
     /// <summary>A setup from options made in code (tests, embedding); they are validated the same way.</summary>
-    public static ProducerSetup Create(ProducerOptions producer, KafkaOptions kafka, string dataDirectory, ILoggerFactory loggers)
+    public static ProducerSetup Create(ProducerOptions producer, KafkaOptions kafka, string dataDirectory, ILoggerFactory loggers, RedisOptions? redis = null)
     {
         producer.FillDefaults();
         var validation = new ProducerOptionsValidator().Validate(null, producer);
@@ -71,11 +83,11 @@ public sealed class ProducerSetup : IDisposable
             throw new OptionsValidationException(ProducerOptions.Section, typeof(ProducerOptions), validation.Failures);
         }
 
-        return new ProducerSetup(new ConfigurationBuilder().Build(), kafka, producer, dataDirectory, loggers);
+        return new ProducerSetup(new ConfigurationBuilder().Build(), kafka, producer, dataDirectory, redis ?? new RedisOptions(), loggers);
     }
 
     public ProducerRuntime CreateRuntime(TextWriter output, bool knownSymbolsOnly) =>
-        new(Producer, Kafka, DataDirectory, output, Loggers, Clock, Statistics, knownSymbolsOnly);
+        new(Producer, Kafka, DataDirectory, output, Loggers, Clock, Statistics, knownSymbolsOnly, Redis);
 
     public void Dispose()
     {
