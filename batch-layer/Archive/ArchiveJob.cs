@@ -80,12 +80,14 @@ public sealed class ArchiveJob(IEventSource source, MasterDataset master, int ba
 
     private void Take(ConsumedMessage message)
     {
-        if (!EventSerializer.TryDeserialize<KlineEvent>(message.Value.Span, out var kline, out var unreadable))
+        if (!EventSerializer.TryDeserialize(Topics.Klines, message.Value.Span, out var marketEvent, out var unreadable))
         {
             _undeserializable++;
             Example(message, $"undeserializable: {unreadable}");
             return;
         }
+
+        var kline = (KlineEvent)marketEvent;
 
         if (!kline.IsClosed)
         {

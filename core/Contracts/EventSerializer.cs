@@ -94,24 +94,6 @@ public static class EventSerializer
         }
     }
 
-    /// <summary>The typed form of <see cref="TryDeserialize(string, ReadOnlySpan{byte}, out MarketEvent?, out string?)"/>.</summary>
-    public static bool TryDeserialize<T>(ReadOnlySpan<byte> json, [NotNullWhen(true)] out T? marketEvent, [NotNullWhen(false)] out string? error)
-        where T : MarketEvent
-    {
-        try
-        {
-            marketEvent = Deserialize<T>(json);
-            error = null;
-            return true;
-        }
-        catch (Exception e) when (IsUnreadable(e))
-        {
-            marketEvent = null;
-            error = e.Message;
-            return false;
-        }
-    }
-
     private static bool IsUnreadable(Exception e) =>
         e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException;
 
