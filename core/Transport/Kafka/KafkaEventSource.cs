@@ -54,12 +54,14 @@ public sealed partial class KafkaEventSource : IEventSource
     private readonly ILogger _logger;
     private readonly IConsumer<string?, byte[]> _consumer;
     private readonly KafkaErrorLog _errors = new();
+    private readonly PartitionNames _names;
 
     public KafkaEventSource(KafkaOptions options, KafkaSourceOptions source, ILogger<KafkaEventSource> logger)
     {
         _options = options;
         _source = source;
         _logger = logger;
+        _names = new PartitionNames(options);
         KafkaNativeLibrary.EnsureLoaded();
         var settings = KafkaClientSettings.ForConsumer(options, source.GroupId);
         if (source.CoPartitioned)
@@ -191,14 +193,14 @@ public sealed partial class KafkaEventSource : IEventSource
                 if (offset + 1 >= end)
                 {
                     remaining.Remove(result.TopicPartition);
+                    // Done with it: stop fetching a partition that has nothing more for us, or the client keeps
+                    // asking the broker for it (an empty fetch a round trip) until every other partition is done.
+                    _consumer.Pause([result.TopicPartition]);
                 }
             }
 
-            yield return new ConsumedMessage(
-                _options.LogicalTopic(result.Topic),
-                result.Message.Key,
-                result.Message.Value,
-                new LogPosition(_options.LogicalTopic(result.Topic), result.Partition.Value.ToString(CultureInfo.InvariantCulture), offset, offset + 1));
+            var (topic, partition) = _names.Of(result.Topic, result.Partition.Value);
+            yield return new ConsumedMessage(topic, result.Message.Key, result.Message.Value, new LogPosition(topic, partition, offset, offset + 1));
         }
     }
 
