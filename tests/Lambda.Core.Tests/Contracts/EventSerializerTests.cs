@@ -102,4 +102,41 @@ public sealed class EventSerializerTests
             Encoding.UTF8.GetString(buffer.WrittenSpan).Should().Be(Encoding.UTF8.GetString(EventSerializer.Serialize(marketEvent)));
         }
     }
+    [Fact]
+    public void Prices_and_quantities_are_written_exactly_as_the_json_writer_writes_them()
+    {
+        // The converter's fast path must give the writer's own text (the shortest that reads back) byte for byte:
+        // exchange-style decimals of 0-9 fraction digits over every magnitude, arbitrary doubles, and the edges.
+        var random = new Random(20261204);
+        var values = new List<double> { 0, -0.0, 1e-4, 9.99999999e-5, 1e7, 9_999_999.99999999, 0.1 + 0.2, double.Epsilon, double.MaxValue, 123456789.12345678 };
+        for (var i = 0; i < 1_000_000; i++)
+        {
+            var digits = random.Next(0, 10);
+            var text = (random.NextInt64(0, 100_000_000_000) / Math.Pow(10, random.Next(0, 12))).ToString("F" + digits, System.Globalization.CultureInfo.InvariantCulture);
+            var value = i % 4 == 3 ? random.NextDouble() * Math.Pow(10, random.Next(-6, 9)) : double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+            values.Add(i % 2 == 0 ? value : -value);
+        }
+
+        Span<byte> fast = stackalloc byte[32];
+        var formatted = 0;
+        foreach (var value in values)
+        {
+            if (DecimalDoubleConverter.TryFormat(value, fast, out var written))
+            {
+                formatted++;
+                Encoding.UTF8.GetString(fast[..written]).Should().Be(JsonSerializer.Serialize(value), $"the writer's text for {value:R}");
+            }
+        }
+
+        formatted.Should().BeGreaterThan(400_000, "exchange-style decimals in range take the fast path");
+    }
+
+    [Fact]
+    public void Doubles_outside_the_fast_path_are_written_by_the_json_writer()
+    {
+        var trade = (TradeEvent)AllEvents[2] with { Price = 0.1 + 0.2, Quantity = 1.5e-9 };
+        var json = Encoding.UTF8.GetString(EventSerializer.Serialize(trade));
+        json.Should().Contain("\"price\":0.30000000000000004").And.Contain("\"quantity\":1.5E-09");
+        ((TradeEvent)EventSerializer.Deserialize(Topics.Trades, Encoding.UTF8.GetBytes(json))).Should().Be(trade);
+    }
 }
