@@ -92,9 +92,10 @@ public sealed class IngestPipeline(EventValidator validator, IReadOnlyList<IEven
     private async ValueTask PublishAsync(MarketEvent marketEvent, CancellationToken cancellationToken)
     {
         statistics.RecordEvent(marketEvent);
-        foreach (var sink in sinks)
+        // By index: a foreach over the interface would allocate an enumerator for every event.
+        for (var i = 0; i < sinks.Count; i++)
         {
-            await sink.PublishAsync(marketEvent, cancellationToken).ConfigureAwait(false);
+            await sinks[i].PublishAsync(marketEvent, cancellationToken).ConfigureAwait(false);
         }
     }
 }
