@@ -103,6 +103,17 @@ try
     report.Agreement("DuckDB vs ours", duckAgreement);
     report.Target(embedded, duckDb is not null ? duck : null);
     report.Line(late == 0 ? "Late events: 0 in every run (in-order data, per-input watermarks)" : $"Late events: {late:N0} over the runs, expected 0 on in-order data");
+
+    const int readerMessages = 200_000;
+    var readers = ReaderComparison.Run(readerMessages, passes: 5);
+    report.Line();
+    report.Line($"Reading our own klines ({readerMessages:N0} serialized messages, median of 5 passes, this thread):");
+    foreach (var reader in readers)
+    {
+        report.Line($"  {reader.Path,-72} {reader.NanosecondsPerMessage,7:N0} ns  {reader.BytesPerMessage,5:N0} B allocated per message");
+    }
+
+    report.Line($"  the serializer takes {readers[1].NanosecondsPerMessage / readers[0].NanosecondsPerMessage:F1}× the time and {readers[1].BytesPerMessage / readers[0].BytesPerMessage:F1}× the memory");
     return (kafkaAgreement?.Agree ?? true) && (duckAgreement?.Agree ?? true) && late == 0 ? 0 : 1;
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)

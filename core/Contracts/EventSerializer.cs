@@ -56,7 +56,8 @@ public static class EventSerializer
 
     /// <summary>Reads a message of <paramref name="topic"/>; throws <see cref="JsonException"/> on a bad one.</summary>
     /// <remarks>
-    /// Klines and trades, the bulk of the log, go through <see cref="HotEventReader"/> first; whatever it declines
+    /// Klines and trades, the bulk of the log, go through <see cref="WrittenLayoutReader"/> first (the exact layout written
+    /// here, several times faster); whatever it declines
     /// (anything not plainly well-formed) goes to the serializer, so results and errors are the serializer's.
     /// </remarks>
     public static MarketEvent Deserialize(string topic, ReadOnlySpan<byte> json)
@@ -64,8 +65,8 @@ public static class EventSerializer
         MarketEvent? result = topic switch
         {
             Topics.Prices => JsonSerializer.Deserialize(json, Context.TickerEvent),
-            Topics.Klines => HotEventReader.TryReadKline(json, out var kline) ? kline : JsonSerializer.Deserialize(json, Context.KlineEvent),
-            Topics.Trades => HotEventReader.TryReadTrade(json, out var trade) ? trade : JsonSerializer.Deserialize(json, Context.TradeEvent),
+            Topics.Klines => WrittenLayoutReader.TryReadKline(json, out var kline) ? kline : JsonSerializer.Deserialize(json, Context.KlineEvent),
+            Topics.Trades => WrittenLayoutReader.TryReadTrade(json, out var trade) ? trade : JsonSerializer.Deserialize(json, Context.TradeEvent),
             Topics.Alerts => JsonSerializer.Deserialize(json, Context.AlertEvent),
             Topics.DeadLetter => JsonSerializer.Deserialize(json, Context.DeadLetter),
             _ => throw new ArgumentException($"Unknown topic '{topic}'", nameof(topic)),

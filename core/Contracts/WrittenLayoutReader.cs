@@ -9,7 +9,8 @@ namespace Lambda.Core.Contracts;
 /// whitespace, the contract's fields in its order) and parse only the values. Numbers must follow JSON's grammar
 /// and are then parsed by the same <see cref="Utf8Parser"/> calls <c>Utf8JsonReader</c> makes; strings must be
 /// unescaped, free of control characters and valid UTF-8. Any other message, valid or not, is declined and read
-/// by the general path (<see cref="HotEventReader"/>, then the serializer), so accepting never changes a result.
+/// by the source-generated serializer, so accepting never changes a result. Every event we write is in this layout
+/// (<c>HotEventReadingTests</c> holds it to that), so only foreign or damaged input takes the slow way.
 /// </summary>
 internal ref struct WrittenLayoutReader(ReadOnlySpan<byte> json)
 {

@@ -37,6 +37,9 @@ public sealed class HotEventReadingTests
                     TradeTime = random.NextInt64(), IsBuyerMaker = random.Next(2) == 0,
                 };
             var json = EventSerializer.Serialize(written);
+            // Every event we write takes the fast path: a new field or a changed layout must not send the log to the serializer.
+            (written is KlineEvent ? WrittenLayoutReader.TryReadKline(json, out _) : WrittenLayoutReader.TryReadTrade(json, out _))
+                .Should().BeTrue(Encoding.UTF8.GetString(json));
 
             var read = EventSerializer.Deserialize(written.Topic, json);
 
