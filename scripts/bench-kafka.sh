@@ -98,16 +98,19 @@ done
 producer=$root/artifacts/bin/Lambda.Producer/release/producer
 speed=$root/artifacts/bin/Lambda.SpeedLayer/release/speed-layer
 
-# 4. The input, once: N consecutive one-minute BTCUSDT klines from 2025-01-01 00:00 UTC, a seeded random walk,
+# 4. The input, once: N consecutive one-minute BTCUSDT klines from 2025-01-01 00:00 UTC (earlier when N minutes from
+# there would reach into the last day: the producer refuses event times ahead of its clock), a seeded random walk,
 # in the simple OHLCV layout (timestamp in ms; high >= max(open, close), low <= min(open, close), volume >= 0).
 cache=${LAMBDA_CACHE:-$HOME/.cache/lambda}/bench-kafka
 csv=$cache/klines-1m-$events.csv
 if [ ! -s "$csv" ]; then
   say "generating $csv ($events one-minute klines), once"
   mkdir -p "$cache"
-  awk -v n="$events" 'BEGIN {
+  first=1735689600000 latest=$(( ($(date +%s) / 86400 - 1) * 86400000 - events * 60000 ))
+  [ "$latest" -lt "$first" ] && first=$latest
+  awk -v n="$events" -v t="$first" 'BEGIN {
     srand(42); print "timestamp,open,high,low,close,volume"
-    t = 1735689600000; p = 50000
+    p = 50000
     for (i = 0; i < n; i++) {
       o = p; c = o * (1 + (rand() - 0.5) * 0.002)
       h = (o > c ? o : c) * (1 + rand() * 0.001); l = (o < c ? o : c) * (1 - rand() * 0.001)
