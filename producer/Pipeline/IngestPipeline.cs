@@ -36,18 +36,25 @@ public sealed class IngestPipeline(EventValidator validator, IReadOnlyList<IEven
                 statistics.RecordIgnored();
                 return;
             case FrameKind.Malformed:
-                await DeadLetterAsync(exchange, "", source, "malformed", outcome.Reason ?? "malformed frame", frame, cancellationToken).ConfigureAwait(false);
+                await DeadLetterAsync(exchange, "", source, "malformed", outcome.Reason ?? "malformed frame", new RawInput(frame, null), cancellationToken).ConfigureAwait(false);
                 return;
         }
 
         foreach (var marketEvent in _normalized)
         {
-            await AcceptEventAsync(marketEvent, frame, cancellationToken).ConfigureAwait(false);
+            await AcceptAsync(marketEvent, new RawInput(frame, null), cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>An event made directly from input (e.g. a klines CSV row), with that input for the dead letter.</summary>
-    public async ValueTask AcceptEventAsync(MarketEvent marketEvent, ReadOnlyMemory<byte> raw, CancellationToken cancellationToken)
+    public ValueTask AcceptEventAsync(MarketEvent marketEvent, ReadOnlyMemory<byte> raw, CancellationToken cancellationToken) =>
+        AcceptAsync(marketEvent, new RawInput(raw, null), cancellationToken);
+
+    /// <summary>An event made from a line of text (a klines CSV row), with that line for the dead letter.</summary>
+    public ValueTask AcceptEventAsync(MarketEvent marketEvent, string raw, CancellationToken cancellationToken) =>
+        AcceptAsync(marketEvent, new RawInput(default, raw), cancellationToken);
+
+    private async ValueTask AcceptAsync(MarketEvent marketEvent, RawInput raw, CancellationToken cancellationToken)
     {
         var result = validator.Validate(marketEvent);
         if (!result.IsValid)
@@ -71,9 +78,13 @@ public sealed class IngestPipeline(EventValidator validator, IReadOnlyList<IEven
 
     /// <summary>Input that never became an event (a CSV row that does not parse).</summary>
     public ValueTask RejectAsync(string exchange, string symbol, string source, string reason, ReadOnlyMemory<byte> raw, CancellationToken cancellationToken) =>
-        DeadLetterAsync(exchange, symbol, source, "malformed", reason, raw, cancellationToken);
+        DeadLetterAsync(exchange, symbol, source, "malformed", reason, new RawInput(raw, null), cancellationToken);
 
-    private async ValueTask DeadLetterAsync(string exchange, string symbol, string source, string rule, string reason, ReadOnlyMemory<byte> raw, CancellationToken cancellationToken)
+    /// <summary>A line of text that never became an event (a CSV row that does not parse).</summary>
+    public ValueTask RejectAsync(string exchange, string symbol, string source, string reason, string raw, CancellationToken cancellationToken) =>
+        DeadLetterAsync(exchange, symbol, source, "malformed", reason, new RawInput(default, raw), cancellationToken);
+
+    private async ValueTask DeadLetterAsync(string exchange, string symbol, string source, string rule, string reason, RawInput raw, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         statistics.RecordDeadLetter(rule);
@@ -84,7 +95,7 @@ public sealed class IngestPipeline(EventValidator validator, IReadOnlyList<IEven
             EventTime = now.ToUnixTimeMilliseconds(),
             Source = source,
             Reason = reason,
-            Raw = Encoding.UTF8.GetString(raw.Span),
+            Raw = raw.Text ?? Encoding.UTF8.GetString(raw.Bytes.Span),
             ReceivedAt = now,
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -98,4 +109,10 @@ public sealed class IngestPipeline(EventValidator validator, IReadOnlyList<IEven
             await sinks[i].PublishAsync(marketEvent, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// What an event was made from, as it came: a frame's bytes or a CSV row's text. It becomes a dead letter's text
+    /// only when one is written, so the events that pass (nearly all) cost no copy of their input.
+    /// </summary>
+    private readonly record struct RawInput(ReadOnlyMemory<byte> Bytes, string? Text);
 }

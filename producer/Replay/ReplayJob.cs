@@ -1,4 +1,3 @@
-using System.Text;
 using Lambda.Core.Contracts;
 using Lambda.Core.Klines;
 using Lambda.Producer.Connectors;
@@ -95,14 +94,16 @@ public sealed partial class ReplayJob(ReplayOptions options, ProducerRuntime run
             throw new InvalidDataException($"{file.FullName}: {intervalRefusal}");
         }
 
-        rows.Sort((a, b) => (a.Kline?.OpenTime ?? long.MinValue).CompareTo(b.Kline?.OpenTime ?? long.MinValue));
+        if (!IsInTimeOrder(rows))
+        {
+            rows.Sort(static (a, b) => OpenTimeOf(a).CompareTo(OpenTimeOf(b)));
+        }
         foreach (var row in rows)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var raw = Encoding.UTF8.GetBytes(row.Raw);
             if (row.Kline is not { } kline)
             {
-                await _pipeline.RejectAsync(options.Exchange, symbol, EventSources.Replay, $"{file.Name} line {row.Line}: {row.Error}", raw, cancellationToken).ConfigureAwait(false);
+                await _pipeline.RejectAsync(options.Exchange, symbol, EventSources.Replay, $"{file.Name} line {row.Line}: {row.Error}", row.Raw, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -131,9 +132,24 @@ public sealed partial class ReplayJob(ReplayOptions options, ProducerRuntime run
                 Trades = kline.Trades,
                 IsClosed = true,
             };
-            await _pipeline.AcceptEventAsync(marketEvent, raw, cancellationToken).ConfigureAwait(false);
+            await _pipeline.AcceptEventAsync(marketEvent, row.Raw, cancellationToken).ConfigureAwait(false);
             ReportProgress();
         }
+    }
+
+    private static long OpenTimeOf(KlineRow row) => row.Kline?.OpenTime ?? long.MinValue;
+
+    private static bool IsInTimeOrder(List<KlineRow> rows)
+    {
+        for (var i = 1; i < rows.Count; i++)
+        {
+            if (OpenTimeOf(rows[i]) < OpenTimeOf(rows[i - 1]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void ReportProgress()
