@@ -36,17 +36,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-# 1. kcat, the reference (same apt-get logic as bench-producer.sh; here it is required).
-if ! command -v kcat >/dev/null 2>&1; then
-  sudo=()
-  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo=(sudo)
-  if command -v apt-get >/dev/null 2>&1; then
-    say "installing kcat (Debian package kcat)"
-    "${sudo[@]}" apt-get install -y -qq kcat >/dev/null 2>&1 \
-      || { "${sudo[@]}" apt-get update -qq >/dev/null 2>&1 && "${sudo[@]}" apt-get install -y -qq kcat >/dev/null 2>&1; } \
-      || say "could not install kcat"
-  fi
-fi
+# 1. kcat, the reference (required here).
+"$root/scripts/install-kcat.sh" || true
 command -v kcat >/dev/null 2>&1 || fail "kcat is missing (apt-get install -y kcat): it is the reference of this benchmark"
 
 # 2. The broker: the one named by LAMBDA_TEST_KAFKA_BOOTSTRAP, or one already listening on the test broker's port

@@ -10,18 +10,7 @@ cd "$root"
 say() { printf '[bench-producer] %s\n' "$*" >&2; }
 
 
-if ! command -v kcat >/dev/null 2>&1; then
-  sudo=()
-  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo=(sudo)
-  if command -v apt-get >/dev/null 2>&1; then
-    say "installing kcat (Debian package kcat)"
-    "${sudo[@]}" apt-get install -y -qq kcat >/dev/null 2>&1 \
-      || { "${sudo[@]}" apt-get update -qq >/dev/null 2>&1 && "${sudo[@]}" apt-get install -y -qq kcat >/dev/null 2>&1; } \
-      || say "could not install kcat: the Kafka reference will be missing"
-  else
-    say "kcat is missing and there is no apt-get: the Kafka reference will be missing"
-  fi
-fi
+"$root/scripts/install-kcat.sh" || say "without kcat the Kafka reference will be missing"
 
 say "building bench/Lambda.Producer.Benchmarks (Release)"
 dotnet build "$root/bench/Lambda.Producer.Benchmarks/Lambda.Producer.Benchmarks.csproj" -c Release --nologo -v quiet -clp:NoSummary >&2
