@@ -46,11 +46,7 @@ public sealed class IngestPipeline(EventValidator validator, IReadOnlyList<IEven
         }
     }
 
-    /// <summary>An event made directly from input (e.g. a klines CSV row), with that input for the dead letter.</summary>
-    public ValueTask AcceptEventAsync(MarketEvent marketEvent, ReadOnlyMemory<byte> raw, CancellationToken cancellationToken) =>
-        AcceptAsync(marketEvent, new RawInput(raw, null), cancellationToken);
-
-    /// <summary>An event made from a line of text (a klines CSV row), with that line for the dead letter.</summary>
+    /// <summary>An event made directly from a line of text (a klines CSV row), with that line for the dead letter.</summary>
     public ValueTask AcceptEventAsync(MarketEvent marketEvent, string raw, CancellationToken cancellationToken) =>
         AcceptAsync(marketEvent, new RawInput(default, raw), cancellationToken);
 

@@ -98,6 +98,7 @@ public sealed partial class ReplayJob(ReplayOptions options, ProducerRuntime run
         {
             rows.Sort(static (a, b) => OpenTimeOf(a).CompareTo(OpenTimeOf(b)));
         }
+
         foreach (var row in rows)
         {
             cancellationToken.ThrowIfCancellationRequested();

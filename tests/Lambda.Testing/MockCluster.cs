@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Confluent.Kafka;
 using Lambda.Testing.Native;
 
 namespace Lambda.Testing;
@@ -64,6 +65,14 @@ public sealed partial class MockCluster : IDisposable
     /// <summary>The next requests of a Kafka API (e.g. 0 = Produce) fail with these error codes, in order.</summary>
     public void PushRequestErrors(short apiKey, params int[] errorCodes) =>
         rd_kafka_mock_push_request_errors_array(_cluster, apiKey, (nuint)errorCodes.Length, errorCodes);
+
+    /// <summary>How many messages the topic holds: its partitions' high watermarks added up.</summary>
+    public long MessagesIn(string topic, int partitions)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = "mock-cluster-count" }).Build();
+        return Enumerable.Range(0, partitions)
+            .Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, new Partition(p)), TimeSpan.FromSeconds(10)).High.Value);
+    }
 
     public void Dispose()
     {

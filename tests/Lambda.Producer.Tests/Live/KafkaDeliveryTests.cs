@@ -24,7 +24,9 @@ public sealed class KafkaDeliveryTests
             await exchange.Binance.PublishAsync("btcusdt@trade", BinancePayload.Trade(id));
         }
 
-        await Task.Delay(500);
+        // Delivered before the connection drops: what is still in flight on the socket when it is aborted is the
+        // exchange's loss, not the producer's, and this test is about the producer's.
+        await Deadline.WaitUntilAsync(() => cluster.MessagesIn(Topics.Trades, 3) == 200, TimeSpan.FromSeconds(20), "the first 200 trades in Kafka", TimeSpan.FromMilliseconds(100));
         exchange.Binance.Connections[0].Abort();
         await exchange.Binance.WaitForConnectionAsync(2, TimeSpan.FromSeconds(10));
         for (var id = 201; id <= 400; id++)
@@ -32,7 +34,7 @@ public sealed class KafkaDeliveryTests
             await exchange.Binance.PublishAsync("btcusdt@trade", BinancePayload.Trade(id));
         }
 
-        await Task.Delay(500);
+        await Deadline.WaitUntilAsync(() => cluster.MessagesIn(Topics.Trades, 3) == 400, TimeSpan.FromSeconds(20), "all 400 trades in Kafka", TimeSpan.FromMilliseconds(100));
         (await producer.StopAsync()).Should().Be(0, producer.Output);
         producer.Output.Should().Contain("kafka            sent 400, acked 400, failed 0");
 
