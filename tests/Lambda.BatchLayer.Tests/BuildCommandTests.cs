@@ -139,7 +139,7 @@ public sealed class BuildCommandTests : IDisposable
         BatchViews.Metrics(Data).Should().BeEmpty();
     }
 
-    /// <summary>Issue #12, item 7: an empty build does not silently replace non-empty views; --allow-empty says it should.</summary>
+    /// <summary>An empty build does not silently replace non-empty views; --allow-empty says it should.</summary>
     [Fact]
     public async Task An_empty_build_over_non_empty_views_is_refused_unless_allowed()
     {

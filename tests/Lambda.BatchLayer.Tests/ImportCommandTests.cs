@@ -112,7 +112,7 @@ public sealed class ImportCommandTests : IDisposable
         Stored("ETHUSDT").Should().Equal(daily.Select(k => k with { CloseTime = k.OpenTime + 86_399_999, QuoteVolume = 0, Trades = 0 }));
     }
 
-    /// <summary>Issue #12, item 6: when the file name, the options and the timestamps disagree, nothing enters the immutable master dataset.</summary>
+    /// <summary>When the file name, the options and the timestamps disagree, nothing enters the immutable master dataset.</summary>
     [Fact]
     public async Task Labels_that_contradict_the_file_are_refused_and_nothing_is_stored()
     {
@@ -135,7 +135,7 @@ public sealed class ImportCommandTests : IDisposable
         master.Partitions().Should().BeEmpty();
     }
 
-    /// <summary>Issue #12, item 11: a file with no kline at all is one error about the file, not one per row.</summary>
+    /// <summary>A file with no kline at all is one error about the file, not one per row.</summary>
     [Fact]
     public async Task A_file_without_a_single_kline_is_one_file_level_error()
     {

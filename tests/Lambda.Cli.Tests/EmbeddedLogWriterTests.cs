@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lambda.Cli.Tests;
 
-/// <summary>Issue #12, item 1: one writer at a time on an embedded log, and every acked event readable afterwards.</summary>
+/// <summary>One writer at a time on an embedded log, and every acked event readable afterwards.</summary>
 public sealed partial class EmbeddedLogWriterTests : IDisposable
 {
     private readonly string _dataDir = Directory.CreateTempSubdirectory("lambda-writers-").FullName;

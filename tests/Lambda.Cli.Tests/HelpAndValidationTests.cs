@@ -95,7 +95,7 @@ public sealed class HelpAndValidationTests : IDisposable
     public static TheoryData<string> Executables() => ["producer", "speed-layer", "batch-layer", "merge"];
 
     /// <summary>
-    /// Issue #12, item 2: every option of every command whose value can fail to convert (numbers,
+    /// Every option of every command whose value can fail to convert (numbers,
     /// durations, days, enumerations, flags with a value) refuses a bad value with one line naming the
     /// option, the value and what is accepted, exit 1, no stack trace and no page of help.
     /// </summary>
@@ -118,7 +118,7 @@ public sealed class HelpAndValidationTests : IDisposable
         checkedOptions.Should().BeGreaterThan(2);
     }
 
-    /// <summary>Issue #12, item 3: a data directory that is a file, or below a file, and a folder given as a file: one line, exit 1.</summary>
+    /// <summary>A data directory that is a file, or below a file, and a folder given as a file: one line, exit 1.</summary>
     [Theory]
     [MemberData(nameof(Executables))]
     public async Task Unusable_paths_are_refused_in_one_line(string executable)

@@ -43,7 +43,7 @@ public sealed class ReplayCommandTests : IDisposable
             .And.NotContain("NOT delivered");
     }
 
-    /// <summary>Issue #12, item 6: a symbol or interval that contradicts the file name or the timestamps is refused before anything is published.</summary>
+    /// <summary>A symbol or interval that contradicts the file name or the timestamps is refused before anything is published.</summary>
     [Theory]
     [InlineData("--symbol", "ETHUSDT", "the file name says BTCUSDT but --symbol says ETHUSDT")]
     [InlineData("--interval", "1d", "the file name says 4h klines but --interval says 1d")]

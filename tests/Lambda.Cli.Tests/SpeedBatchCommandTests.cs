@@ -42,7 +42,7 @@ public sealed class SpeedBatchCommandTests : IDisposable
         return (reader.Read(DailyCandleMap.Instance).ToList(), reader.KeyValueMetadata);
     }
 
-    /// <summary>Issue #12, item 5: a <c>stream</c> run that committed the default group must not make <c>batch</c> start at its positions.</summary>
+    /// <summary>A <c>stream</c> run that committed the default group must not make <c>batch</c> start at its positions.</summary>
     [Fact]
     public async Task Batch_reads_the_whole_log_even_after_stream_committed_the_default_group()
     {
@@ -67,7 +67,7 @@ public sealed class SpeedBatchCommandTests : IDisposable
         ReadView().Candles.Should().NotBeEmpty();
     }
 
-    /// <summary>Issue #12, item 8: the same CSV replayed twice gives duplicates, not late events.</summary>
+    /// <summary>The same CSV replayed twice gives duplicates, not late events.</summary>
     [Fact]
     public async Task A_log_holding_the_same_replay_twice_counts_the_copies_as_duplicates_not_late()
     {

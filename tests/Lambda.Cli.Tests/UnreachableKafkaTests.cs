@@ -5,7 +5,7 @@ using Lambda.SpeedLayer;
 
 namespace Lambda.Cli.Tests;
 
-/// <summary>Issue #12, item 9: every reader of an unreachable Kafka gives up after a bounded retry, says so in one line and exits 1.</summary>
+/// <summary>Every reader of an unreachable Kafka gives up after a bounded retry, says so in one line and exits 1.</summary>
 public sealed class UnreachableKafkaTests : IDisposable
 {
     private readonly string _dataDir = Directory.CreateTempSubdirectory("lambda-unreachable-").FullName;

@@ -31,7 +31,7 @@ public sealed class LineageAndInputTests : IDisposable
             "batch:build-42", "batch:build-42", "speed:stream:demo:shard-0:part-00000003", "speed:live/part.parquet");
     }
 
-    /// <summary>Issue #12, item 4: speed views cut in windows other than UTC days are left out of the serving view, with a message.</summary>
+    /// <summary>Speed views cut in windows other than UTC days are left out of the serving view, with a message.</summary>
     [Fact]
     public async Task Speed_views_whose_windows_are_not_days_are_left_out_and_named()
     {

@@ -181,7 +181,7 @@ public class KlineWindowTests
         all.Should().Equal("01 binance BTCUSDT", "01 binance ETHUSDT", "01 bybit BTCUSDT", "02 binance ADAUSDT");
     }
 
-    /// <summary>Issue #12, item 8: replaying the same klines or trades again gives duplicates, not late events, even after their window closed.</summary>
+    /// <summary>Replaying the same klines or trades again gives duplicates, not late events, even after their window closed.</summary>
     [Fact]
     public void Exact_copies_of_merged_events_are_duplicates_after_their_window_closed_and_across_a_restore()
     {
