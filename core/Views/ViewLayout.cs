@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Lambda.Core.Views;
 
 /// <summary>
@@ -43,6 +45,18 @@ public static class ViewLayout
         public const string FromKey = "lambda.speed.from";
         public const string EventsReadKey = "lambda.speed.events_read";
         public const string WrittenAtKey = "lambda.speed.written_at";
+
+        /// <summary>The metadata every speed view file carries, whichever mode wrote it; a mode adds its own keys.</summary>
+        public static Dictionary<string, string> Metadata(string mode, IEnumerable<string> topics, TimeSpan window, TimeSpan lateness, string? klineInterval) =>
+            new(StringComparer.Ordinal)
+            {
+                [LayerKey] = Layer,
+                [ModeKey] = mode,
+                [TopicsKey] = string.Join(',', topics),
+                [WindowKey] = window.ToString("c", CultureInfo.InvariantCulture),
+                [LatenessKey] = lateness.ToString("c", CultureInfo.InvariantCulture),
+                [KlineIntervalKey] = klineInterval ?? "",
+            };
 
         public static string Directory(string dataDirectory) => Path.Combine(dataDirectory, "views", "speed");
 

@@ -305,20 +305,13 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
     private Dictionary<string, string> Metadata(long read, string? interval)
     {
         var writtenAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        return new(StringComparer.Ordinal)
-        {
-            [ViewLayout.LayerKey] = ViewLayout.Speed.Layer,
-            [ViewLayout.Speed.ModeKey] = "batch",
-            [ViewLayout.Speed.TopicsKey] = string.Join(',', options.Topics),
-            [ViewLayout.Speed.WindowKey] = options.Window.ToString("c", CultureInfo.InvariantCulture),
-            [ViewLayout.Speed.LatenessKey] = options.Lateness.ToString("c", CultureInfo.InvariantCulture),
-            [ViewLayout.Speed.KlineIntervalKey] = interval ?? "",
-            [ViewLayout.Speed.FromKey] = options.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
-            [ViewLayout.Speed.EventsReadKey] = read.ToString(CultureInfo.InvariantCulture),
-            [ViewLayout.Speed.WrittenAtKey] = writtenAt,
-            // The merge reads this as the lineage of the rows.
-            [ViewLayout.Speed.LineageKey] = "batch:" + writtenAt,
-        };
+        var metadata = ViewLayout.Speed.Metadata("batch", options.Topics, options.Window, options.Lateness, interval);
+        metadata[ViewLayout.Speed.FromKey] = options.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+        metadata[ViewLayout.Speed.EventsReadKey] = read.ToString(CultureInfo.InvariantCulture);
+        metadata[ViewLayout.Speed.WrittenAtKey] = writtenAt;
+        // The merge reads this as the lineage of the rows.
+        metadata[ViewLayout.Speed.LineageKey] = "batch:" + writtenAt;
+        return metadata;
     }
 
     internal static byte[] ToParquet<T>(IEnumerable<T> rows, IParquetRecordMap<T> map, Dictionary<string, string> metadata)

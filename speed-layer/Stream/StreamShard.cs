@@ -180,15 +180,7 @@ internal sealed partial class StreamShard
             return new(0, 0, 0, null, Refused: true);
         }
 
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [ViewLayout.LayerKey] = ViewLayout.Speed.Layer,
-            [ViewLayout.Speed.ModeKey] = "stream",
-            [ViewLayout.Speed.TopicsKey] = string.Join(',', _options.Topics),
-            [ViewLayout.Speed.WindowKey] = _options.Window.ToString("c", CultureInfo.InvariantCulture),
-            [ViewLayout.Speed.LatenessKey] = _options.Lateness.ToString("c", CultureInfo.InvariantCulture),
-            [ViewLayout.Speed.KlineIntervalKey] = _interval ?? "",
-        };
+        var metadata = ViewLayout.Speed.Metadata("stream", _options.Topics, _options.Window, _options.Lateness, _interval);
 
         // (1) Each closing is one part: its content depends on the events alone, not on when checkpoints happen.
         // Nothing in memory changes before the checkpoint file is written, so a checkpoint interrupted
