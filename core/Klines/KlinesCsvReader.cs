@@ -108,6 +108,75 @@ public static partial class KlinesCsvReader
         }
     }
 
+    /// <summary>
+    /// True when the rows' open times never go backwards (rows whose time does not parse are left out): one pass that
+    /// reads only the time column, so a caller can stream a sorted file instead of holding all of it to sort it.
+    /// </summary>
+    public static bool IsInTimeOrder(TextReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var timeColumn = -1;
+        var layoutKnown = false;
+        var last = long.MinValue;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            if (!layoutKnown)
+            {
+                layoutKnown = true;
+                var columns = IsHeader(line.Split(','));
+                timeColumn = columns is null ? 0 : columns.GetValueOrDefault("time", -1);
+                if (columns is not null)
+                {
+                    continue;
+                }
+            }
+
+            if (timeColumn < 0)
+            {
+                return true;
+            }
+
+            if (ParseTime(FieldAt(line, timeColumn).Trim()) is not { } time)
+            {
+                continue;
+            }
+
+            if (time < last)
+            {
+                return false;
+            }
+
+            last = time;
+        }
+
+        return true;
+    }
+
+    /// <summary>The index-th comma-separated field of a line, without splitting the rest of it.</summary>
+    private static ReadOnlySpan<char> FieldAt(string line, int index)
+    {
+        var rest = line.AsSpan();
+        for (var i = 0; i < index; i++)
+        {
+            var comma = rest.IndexOf(',');
+            if (comma < 0)
+            {
+                return [];
+            }
+
+            rest = rest[(comma + 1)..];
+        }
+
+        var end = rest.IndexOf(',');
+        return end < 0 ? rest : rest[..end];
+    }
+
     private static KlineRow ParseBinance(int line, string raw, string[] f)
     {
         if (f.Length < 9)
@@ -189,7 +258,7 @@ public static partial class KlinesCsvReader
         columns.TryGetValue(name, out var index) && index < fields.Length ? fields[index].Trim() : "";
 
     /// <summary>Unix ms from 13-digit ms, 16-digit µs, 10-digit s, or an ISO date/time (UTC).</summary>
-    private static long? ParseTime(string text)
+    private static long? ParseTime(ReadOnlySpan<char> text)
     {
         if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
         {

@@ -85,73 +85,90 @@ public sealed partial class ReplayJob(ReplayOptions options, ProducerRuntime run
             throw new InvalidDataException($"{file.FullName}: {symbolRefusal ?? "the file name does not name the symbol; pass --symbol"}");
         }
 
-        // Time order first: dumps are sorted, but a hand-made file need not be.
-        var rows = KlinesCsvReader.Read(reader, options.Interval ?? nameInterval).ToList();
-        var (interval, intervalRefusal) = KlineLabels.Interval(nameInterval, options.Interval,
-            [.. rows.Where(r => r.Kline is not null).Take(KlineLabels.InferenceRows).Select(r => r.Kline!)]);
-        if (interval is null && rows.Any(r => r.Kline is not null))
+        // Time order first. Dumps are sorted, and a sorted file streams: each row is published as it is read, so
+        // librdkafka compresses and sends while the next rows parse, and memory stays flat. A hand-made file that is
+        // not in order (one cheap pass over its time column tells) is read whole and sorted.
+        var inOrder = KlinesCsvReader.IsInTimeOrder(reader);
+        reader.BaseStream.Position = 0;
+        reader.DiscardBufferedData();
+        var rows = KlinesCsvReader.Read(reader, options.Interval ?? nameInterval);
+        if (!inOrder)
+        {
+            var all = rows.ToList();
+            all.Sort(static (a, b) => OpenTimeOf(a).CompareTo(OpenTimeOf(b)));
+            rows = all;
+        }
+
+        // The interval is settled by the first klines before anything is published; only those rows are held.
+        using var source = rows.GetEnumerator();
+        var head = new List<KlineRow>();
+        var headKlines = new List<Kline>(KlineLabels.InferenceRows);
+        while (headKlines.Count < KlineLabels.InferenceRows && source.MoveNext())
+        {
+            head.Add(source.Current);
+            if (source.Current.Kline is { } kline)
+            {
+                headKlines.Add(kline);
+            }
+        }
+
+        var (interval, intervalRefusal) = KlineLabels.Interval(nameInterval, options.Interval, headKlines);
+        if (interval is null && headKlines.Count > 0)
         {
             throw new InvalidDataException($"{file.FullName}: {intervalRefusal}");
         }
 
-        if (!IsInTimeOrder(rows))
+        var labels = new KlineFileLabels(file.Name, symbol, interval ?? "");
+        foreach (var row in head)
         {
-            rows.Sort(static (a, b) => OpenTimeOf(a).CompareTo(OpenTimeOf(b)));
+            await ReplayRowAsync(row, labels, pacer, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var row in rows)
+        while (source.MoveNext())
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (row.Kline is not { } kline)
-            {
-                await _pipeline.RejectAsync(options.Exchange, symbol, EventSources.Replay, $"{file.Name} line {row.Line}: {row.Error}", row.Raw, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            if (kline.OpenTime < _fromMs)
-            {
-                continue;
-            }
-
-            await pacer.WaitForAsync(kline.CloseTime, cancellationToken).ConfigureAwait(false);
-            var marketEvent = new KlineEvent
-            {
-                Exchange = options.Exchange,
-                Symbol = symbol,
-                // A closed kline is final at its close; that is when the exchange would have sent it.
-                EventTime = kline.CloseTime,
-                Source = EventSources.Replay,
-                Interval = interval!,
-                OpenTime = kline.OpenTime,
-                CloseTime = kline.CloseTime,
-                Open = kline.Open,
-                High = kline.High,
-                Low = kline.Low,
-                Close = kline.Close,
-                Volume = kline.Volume,
-                QuoteVolume = kline.QuoteVolume,
-                Trades = kline.Trades,
-                IsClosed = true,
-            };
-            await _pipeline.AcceptEventAsync(marketEvent, row.Raw, cancellationToken).ConfigureAwait(false);
-            ReportProgress();
+            await ReplayRowAsync(source.Current, labels, pacer, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private async ValueTask ReplayRowAsync(KlineRow row, KlineFileLabels labels, ReplayPacer pacer, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (row.Kline is not { } kline)
+        {
+            await _pipeline.RejectAsync(options.Exchange, labels.Symbol, EventSources.Replay, $"{labels.FileName} line {row.Line}: {row.Error}", row.Raw, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (kline.OpenTime < _fromMs)
+        {
+            return;
+        }
+
+        await pacer.WaitForAsync(kline.CloseTime, cancellationToken).ConfigureAwait(false);
+        var marketEvent = new KlineEvent
+        {
+            Exchange = options.Exchange,
+            Symbol = labels.Symbol,
+            // A closed kline is final at its close; that is when the exchange would have sent it.
+            EventTime = kline.CloseTime,
+            Source = EventSources.Replay,
+            Interval = labels.Interval,
+            OpenTime = kline.OpenTime,
+            CloseTime = kline.CloseTime,
+            Open = kline.Open,
+            High = kline.High,
+            Low = kline.Low,
+            Close = kline.Close,
+            Volume = kline.Volume,
+            QuoteVolume = kline.QuoteVolume,
+            Trades = kline.Trades,
+            IsClosed = true,
+        };
+        await _pipeline.AcceptEventAsync(marketEvent, row.Raw, cancellationToken).ConfigureAwait(false);
+        ReportProgress();
     }
 
     private static long OpenTimeOf(KlineRow row) => row.Kline?.OpenTime ?? long.MinValue;
-
-    private static bool IsInTimeOrder(List<KlineRow> rows)
-    {
-        for (var i = 1; i < rows.Count; i++)
-        {
-            if (OpenTimeOf(rows[i]) < OpenTimeOf(rows[i - 1]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     private void ReportProgress()
     {
@@ -171,3 +188,6 @@ public sealed partial class ReplayJob(ReplayOptions options, ProducerRuntime run
     [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Events} events so far, {DeadLetters} dead letters")]
     private partial void LogProgress(long events, long deadLetters);
 }
+
+/// <summary>What every row of one klines file is published under.</summary>
+internal sealed record KlineFileLabels(string FileName, string Symbol, string Interval);

@@ -109,6 +109,28 @@ public sealed class ReplayCommandTests : IDisposable
         deadLetters.Should().OnlyContain(d => d.Raw.StartsWith("2026-01-01T0", StringComparison.Ordinal));
     }
 
+    /// <summary>A sorted file streams row by row; one that is not is read whole and published in time order.</summary>
+    [Fact]
+    public async Task A_klines_csv_out_of_time_order_is_replayed_in_time_order()
+    {
+        var csv = Path.Combine(_dataDir, "ETHUSDT-1h.csv");
+        File.WriteAllLines(csv,
+        [
+            "timestamp,open,high,low,close,volume",
+            "2026-01-01T02:00:00Z,12,14,11,13,300",
+            "2026-01-01T00:00:00Z,10,12,9,11,100",
+            "2026-01-01T03:00:00Z,13,15,12,14,400",
+            "2026-01-01T01:00:00Z,11,13,10,12,200",
+        ]);
+
+        var run = await CommandRun.InvokeAsync(ProducerCommand.Build(), "--data-dir", _dataDir, "replay", csv, "--speed", "max");
+
+        run.ExitCode.Should().Be(0, run.Error + run.Output);
+        var klines = Read<KlineEvent>(Topics.Klines);
+        klines.Select(k => k.Close).Should().Equal(11, 12, 13, 14);
+        klines.Should().OnlyContain(k => k.Interval == "1h");
+    }
+
     [Fact]
     public async Task A_file_that_is_neither_a_capture_nor_a_klines_csv_is_refused_with_a_message()
     {
