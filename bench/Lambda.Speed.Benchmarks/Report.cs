@@ -34,7 +34,10 @@ public sealed class Report(TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(c);
         var m = c.Runs[^1];
-        Line($"  … {c.Name} run {run}/{runs}: {m.Elapsed.TotalSeconds:F2} s, {m.EventsPerSecond:N0} events/s, CPU {m.Cpu.TotalSeconds:F2} s; {note}");
+        var gc = m.Gc is { } g
+            ? $", GC {g.Gen0:N0}/{g.Gen1:N0}/{g.Gen2:N0} collections (gen 0/1/2) pausing {g.Pause.TotalSeconds:F2} s, {(double)g.AllocatedBytes / m.Events:N0} B allocated per event"
+            : "";
+        Line($"  … {c.Name} run {run}/{runs}: {m.Elapsed.TotalSeconds:F2} s, {m.EventsPerSecond:N0} events/s, CPU {m.Cpu.TotalSeconds:F2} s{gc}; {note}");
     }
 
     public void Results(IReadOnlyList<Case> cases, DataSetManifest data)

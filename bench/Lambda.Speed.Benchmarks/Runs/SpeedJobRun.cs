@@ -32,11 +32,12 @@ public static class SpeedJobRun
         GC.Collect();
         using var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
+        var gc = GcActivity.Now();
         var watch = Stopwatch.StartNew();
         var job = new SpeedBatchJob(options, kafka, dataDirectory, NullLoggerFactory.Instance, Console.Out);
         var result = await job.RunAsync(cancellationToken).ConfigureAwait(false);
         var elapsed = watch.Elapsed;
         process.Refresh();
-        return (result, new Measurement(result.EventsRead, elapsed, process.TotalProcessorTime - cpu));
+        return (result, new Measurement(result.EventsRead, elapsed, process.TotalProcessorTime - cpu) { Gc = GcActivity.Now().Since(gc) });
     }
 }
