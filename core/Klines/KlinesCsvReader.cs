@@ -204,6 +204,9 @@ public static partial class KlinesCsvReader
         return new(line, new Kline(openTime.Value, closeTime.Value, n[0], n[1], n[2], n[3], n[4], n[5], trades), null, raw);
     }
 
+    /// <summary>The simple layout's value columns, in the order a <see cref="Kline"/> takes them.</summary>
+    private static readonly string[] SimpleValueColumns = ["open", "high", "low", "close", "volume"];
+
     private static KlineRow ParseSimple(int line, string raw, string[] f, Dictionary<string, int> columns, long? intervalMs)
     {
         if (f.Length < columns.Count)
@@ -222,13 +225,12 @@ public static partial class KlinesCsvReader
             return new(line, null, "the interval cannot be inferred from fewer than two rows: pass it", raw);
         }
 
-        var values = new double[5];
-        string[] names = ["open", "high", "low", "close", "volume"];
-        for (var i = 0; i < names.Length; i++)
+        Span<double> values = stackalloc double[SimpleValueColumns.Length];
+        for (var i = 0; i < SimpleValueColumns.Length; i++)
         {
-            if (!double.TryParse(Field(f, columns, names[i]), NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
+            if (!double.TryParse(Field(f, columns, SimpleValueColumns[i]), NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
             {
-                return new(line, null, $"{names[i]} '{Field(f, columns, names[i])}' is not a number", raw);
+                return new(line, null, $"{SimpleValueColumns[i]} '{Field(f, columns, SimpleValueColumns[i])}' is not a number", raw);
             }
         }
 
