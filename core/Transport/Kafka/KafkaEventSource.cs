@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Confluent.Kafka;
 using Lambda.Core.CommandLine;
+using Lambda.Core.Contracts;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.Core.Transport.Kafka;
@@ -72,6 +73,7 @@ public sealed partial class KafkaEventSource : IEventSource
         }
 
         _consumer = new ConsumerBuilder<string?, byte[]>(settings)
+            .SetKeyDeserializer(SharedKeyDeserializer.Instance)
             .SetErrorHandler((_, error) =>
             {
                 if (_errors.IsNew(error.Code.ToString(), error.Reason))
@@ -183,24 +185,24 @@ public sealed partial class KafkaEventSource : IEventSource
             }
 
             var offset = result.Offset.Value;
+            var name = _names.Of(result.Topic, result.Partition.Value);
             if (remaining is not null)
             {
-                if (!remaining.TryGetValue(result.TopicPartition, out var end) || offset >= end)
+                if (!remaining.TryGetValue(name, out var end) || offset >= end)
                 {
                     continue;
                 }
 
                 if (offset + 1 >= end)
                 {
-                    remaining.Remove(result.TopicPartition);
+                    remaining.Remove(name);
                     // Done with it: stop fetching a partition that has nothing more for us, or the client keeps
                     // asking the broker for it (an empty fetch a round trip) until every other partition is done.
                     _consumer.Pause([result.TopicPartition]);
                 }
             }
 
-            var (topic, partition) = _names.Of(result.Topic, result.Partition.Value);
-            yield return new ConsumedMessage(topic, result.Message.Key, result.Message.Value, new LogPosition(topic, partition, offset, offset + 1));
+            yield return new ConsumedMessage(name.Topic, result.Message.Key, result.Message.Value, new LogPosition(name.Topic, name.Partition, offset, offset + 1));
         }
     }
 
@@ -283,7 +285,7 @@ public sealed partial class KafkaEventSource : IEventSource
     }
 
     /// <summary>Assigns every partition of the topics and returns the end offset of each non-empty one.</summary>
-    private Dictionary<TopicPartition, long> AssignAllUpToEnd()
+    private Dictionary<PartitionName, long> AssignAllUpToEnd()
     {
         using var admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
         var partitions = new List<TopicPartition>();
@@ -302,7 +304,7 @@ public sealed partial class KafkaEventSource : IEventSource
         }
 
         var committed = partitions.Count == 0 || _source.FromBeginning ? [] : _consumer.Committed(partitions, MetadataTimeout);
-        var ends = new Dictionary<TopicPartition, long>();
+        var ends = new Dictionary<PartitionName, long>(ReferenceEqualityComparer.Instance);
         var assignment = new List<TopicPartitionOffset>();
         foreach (var partition in partitions)
         {
@@ -312,14 +314,15 @@ public sealed partial class KafkaEventSource : IEventSource
             assignment.Add(new TopicPartitionOffset(partition, startOffset));
             if (watermarks.High.Value > startOffset.Value)
             {
-                ends[partition] = watermarks.High.Value;
+                ends[_names.Of(partition.Topic, partition.Partition.Value)] = watermarks.High.Value;
             }
         }
 
         _consumer.Assign(assignment);
         Extent = new ReadExtent(
-            assignment.Where(a => ends.ContainsKey(a.TopicPartition)).Select(a => KeyValuePair.Create(
-                (_options.LogicalTopic(a.Topic), a.Partition.Value.ToString(CultureInfo.InvariantCulture)), (a.Offset.Value, ends[a.TopicPartition]))),
+            assignment.Select(a => (Start: a.Offset.Value, Name: _names.Of(a.Topic, a.Partition.Value)))
+                .Where(a => ends.ContainsKey(a.Name))
+                .Select(a => KeyValuePair.Create((a.Name.Topic, a.Name.Partition), (a.Start, ends[a.Name]))),
             "messages");
         return ends;
     }
@@ -347,4 +350,16 @@ public sealed partial class KafkaEventSource : IEventSource
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic} has nothing to read: {Reason}")]
     private partial void LogTopicMissing(string topic, string reason);
+
+    /// <summary>
+    /// Keys are a handful of <c>exchange:symbol</c> texts repeated in millions of messages: each is read into one
+    /// shared string instead of a new string per message.
+    /// </summary>
+    private sealed class SharedKeyDeserializer : IDeserializer<string?>
+    {
+        public static readonly SharedKeyDeserializer Instance = new();
+
+        public string? Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context) =>
+            isNull ? null : Utf8StringCache.Find(data) ?? Utf8StringCache.Add(data);
+    }
 }
