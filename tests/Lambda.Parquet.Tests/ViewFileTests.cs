@@ -44,6 +44,30 @@ public sealed class ViewFileTests : IDisposable
         reader.Schema.Should().Be(DailyCandleMap.Instance.Schema, "the file declares the view's types: STRING, DATE, DOUBLE, INT64, BOOLEAN, TIMESTAMP(µs, UTC), all required");
     }
 
+    /// <summary>Exchanges, symbols and sources repeat a handful of values: each is stored once, and a reader makes one string per value, not per row.</summary>
+    [Fact]
+    public async Task Repeated_strings_are_dictionary_encoded()
+    {
+        var candles = Enumerable.Range(0, 1_000).Select(i => LegacyFixtureRows.Candles[0] with
+        {
+            Exchange = i % 2 == 0 ? "binance" : "bybit",
+            Symbol = $"SYM{i % 10}USDT",
+            Day = new DateOnly(2020, 1, 1).AddDays(i),
+        });
+        var path = Write("candles.parquet", DailyCandleMap.Instance, candles);
+
+        await using var stream = File.OpenRead(path);
+        await using var file = await global::Parquet.ParquetReader.CreateAsync(stream);
+        var encodings = file.Metadata!.RowGroups[0].Columns.ToDictionary(c => c.MetaData!.PathInSchema[0], c => c.MetaData!.Encodings);
+        foreach (var column in new[] { "exchange", "symbol", "source" })
+        {
+            encodings[column].Should().Contain(e => e == global::Parquet.Meta.Encoding.PLAIN_DICTIONARY || e == global::Parquet.Meta.Encoding.RLE_DICTIONARY, column);
+        }
+
+        using var reader = ParquetFileReader.Open(path);
+        reader.Read(DailyCandleMap.Instance).Select(c => c.Symbol).Distinct().Should().HaveCount(10);
+    }
+
     [Fact]
     public void Metrics_keep_their_nulls_and_master_klines_their_millisecond_times()
     {

@@ -47,10 +47,19 @@ public sealed class ParquetFileWriter : IDisposable
             },
         };
         // Counters and ids (trades, ticks) mostly grow by small steps: delta encoding stores them in a few bits
-        // where PLAIN takes eight bytes a value; strings keep Parquet.Net's default, a dictionary.
-        foreach (var column in schema.Columns.Where(c => c.Kind == ParquetColumnKind.Int64))
+        // where PLAIN takes eight bytes a value. Strings (exchanges, symbols) repeat a handful of values: a dictionary
+        // stores each once, and a reader gets one string per distinct value instead of one per row. Parquet.Net
+        // writes strings PLAIN unless asked.
+        foreach (var column in schema.Columns)
         {
-            netOptions.ColumnEncodingHints[column.Name] = EncodingHint.DeltaBinaryPacked;
+            if (column.Kind == ParquetColumnKind.Int64)
+            {
+                netOptions.ColumnEncodingHints[column.Name] = EncodingHint.DeltaBinaryPacked;
+            }
+            else if (column.Kind == ParquetColumnKind.String)
+            {
+                netOptions.ColumnEncodingHints[column.Name] = EncodingHint.Dictionary;
+            }
         }
 
         var netSchema = new NetSchema(_columns.Select(c => (Field)c.Field));
