@@ -128,8 +128,13 @@ public sealed class ParquetWriterOptions
 {
     public ParquetCompression Compression { get; set; } = ParquetCompression.Snappy;
 
-    /// <summary>Rows per row group: one row group is buffered in memory, then handed to Parquet.Net.</summary>
-    public int RowGroupRows { get; set; } = 1_000_000;
+    /// <summary>
+    /// Rows per row group: one row group is buffered in memory, then handed to Parquet.Net. Parquet.Net decodes a
+    /// column chunk into arrays of the chunk's length: at 32,768 rows they stay small enough to be reused from cache,
+    /// where million-row chunks were fresh large arrays each time (reading 2 M candle rows: 0.45–0.6 s against about
+    /// 1.0 s, files 0.3 % larger). It is also the unit a filtered read skips. DuckDB's default is 122,880.
+    /// </summary>
+    public int RowGroupRows { get; set; } = 32_768;
 
     /// <summary>Key-value metadata of the file footer; read when the writer closes.</summary>
     public Dictionary<string, string> KeyValueMetadata { get; } = new(StringComparer.Ordinal);
