@@ -35,8 +35,11 @@ public sealed record BuildResult(
 /// partitions streamed in order (only the kline columns are read), so memory holds one symbol's days.
 /// Each file is replaced atomically at the end, with the build id, horizon and inputs in its metadata.
 /// </summary>
-public sealed class BatchViewBuilder(string dataDirectory)
+/// <param name="clock">When a build happens (its build id and built-at time); the system clock by default.</param>
+public sealed class BatchViewBuilder(string dataDirectory, TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
 
 
     /// <summary>The partitions a build up to <paramref name="until"/> reads: none of a month after the horizon.</summary>
@@ -54,8 +57,8 @@ public sealed class BatchViewBuilder(string dataDirectory)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(progress);
-        var clock = Stopwatch.StartNew();
-        var builtAt = DateTimeOffset.UtcNow;
+        var watch = Stopwatch.StartNew();
+        var builtAt = _clock.GetUtcNow();
         var lastDay = until is { } horizon ? horizon.DayNumber - new DateOnly(1970, 1, 1).DayNumber : long.MaxValue;
         var candleOptions = WriterOptions();
         var metricOptions = WriterOptions();
@@ -73,7 +76,7 @@ public sealed class BatchViewBuilder(string dataDirectory)
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                return new BuildResult("", until, index, rowsRead, symbols, candles, complete, metrics, [.. skipped], clock.Elapsed, "", "", Interrupted: true);
+                return new BuildResult("", until, index, rowsRead, symbols, candles, complete, metrics, [.. skipped], watch.Elapsed, "", "", Interrupted: true);
             }
 
             // Partitions are ordered by exchange, symbol, interval, month: one symbol's are contiguous.
@@ -136,7 +139,7 @@ public sealed class BatchViewBuilder(string dataDirectory)
         {
             var why = inputs.Count == 0 ? "the master dataset holds no klines" : "no kline of the master dataset makes a daily candle";
             var upTo = until is { } u ? string.Create(CultureInfo.InvariantCulture, $" up to --until {u:yyyy-MM-dd}") : "";
-            return new BuildResult(buildId, until, inputs.Count, rowsRead, symbols, candles, complete, metrics, [.. skipped], clock.Elapsed, candlesPath, metricsPath, Interrupted: false,
+            return new BuildResult(buildId, until, inputs.Count, rowsRead, symbols, candles, complete, metrics, [.. skipped], watch.Elapsed, candlesPath, metricsPath, Interrupted: false,
                 KeptBecause: string.Create(CultureInfo.InvariantCulture,
                     $"{why}{upTo}: the build is empty, and {candlesPath} holds {published:N0} candle(s); it stays. Pass --allow-empty to publish an empty batch view anyway."));
         }
@@ -144,7 +147,7 @@ public sealed class BatchViewBuilder(string dataDirectory)
         // From here on the build finishes even on Ctrl+C: two renames, so both files carry the same build.
         await AtomicFile.WriteAsync(candlesPath, candleStream.GetBuffer().AsMemory(0, (int)candleStream.Length), CancellationToken.None).ConfigureAwait(false);
         await AtomicFile.WriteAsync(metricsPath, metricStream.GetBuffer().AsMemory(0, (int)metricStream.Length), CancellationToken.None).ConfigureAwait(false);
-        return new BuildResult(buildId, until, inputs.Count, rowsRead, symbols, candles, complete, metrics, [.. skipped], clock.Elapsed, candlesPath, metricsPath, Interrupted: false);
+        return new BuildResult(buildId, until, inputs.Count, rowsRead, symbols, candles, complete, metrics, [.. skipped], watch.Elapsed, candlesPath, metricsPath, Interrupted: false);
     }
 
     /// <summary>Rows of the published view, or 0 when there is none (or it cannot be read: then nothing good is lost).</summary>

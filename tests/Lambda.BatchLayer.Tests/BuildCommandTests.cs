@@ -1,7 +1,11 @@
 using Lambda.Testing;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Lambda.BatchLayer.Build;
+using Lambda.BatchLayer.Master;
+using Lambda.Core.Progress;
 using Lambda.Core.Views;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Lambda.BatchLayer.Tests;
 
@@ -24,6 +28,15 @@ public sealed class BuildCommandTests : IDisposable
         var run = await CommandRun.InvokeAsync(BatchLayerCommand.Build(), ["--data-dir", Data, "build", .. options]);
         run.ExitCode.Should().Be(0, run.ToString());
         return run;
+    }
+
+    /// <summary>The build command's work with a clock the test sets.</summary>
+    private async Task BuildInProcessAsync(TimeProvider clock)
+    {
+        using var master = new MasterDataset(Data);
+        var inputs = BatchViewBuilder.Inputs(master.Partitions(), until: null);
+        var result = await new BatchViewBuilder(Data, clock).BuildAsync(inputs, until: null, new WorkProgress("partitions", inputs.Count), CancellationToken.None);
+        result.Interrupted.Should().BeFalse();
     }
 
     [Fact]
@@ -116,11 +129,12 @@ public sealed class BuildCommandTests : IDisposable
     public async Task A_build_of_the_same_master_dataset_writes_the_same_rows_under_a_new_build_id()
     {
         await ImportAsync(RealData.FourHour);
-        await BuildAsync();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 8, 10, 12, 0, 0, TimeSpan.Zero));
+        await BuildInProcessAsync(clock);
         var first = (BatchViews.Candles(Data), BatchViews.Metrics(Data), BatchViews.Metadata(BatchViews.CandlesPath(Data))[ViewLayout.Batch.BuildIdKey]);
-        await Task.Delay(1100); // the id has second resolution
+        clock.Advance(TimeSpan.FromSeconds(1)); // the id has second resolution
 
-        await BuildAsync();
+        await BuildInProcessAsync(clock);
 
         BatchViews.Candles(Data).Should().Equal(first.Item1);
         BatchViews.Metrics(Data).Should().Equal(first.Item2);

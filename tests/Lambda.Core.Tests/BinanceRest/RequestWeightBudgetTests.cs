@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Lambda.Core.BinanceRest;
 
 namespace Lambda.Core.Tests.BinanceRest;
@@ -17,7 +18,7 @@ public sealed class RequestWeightBudgetTests
     [Fact]
     public void A_request_that_would_exceed_the_minute_waits_for_the_next_minute()
     {
-        var clock = new ManualClock(new DateTimeOffset(2026, 11, 21, 10, 0, 40, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 10, 0, 40, TimeSpan.Zero));
         var budget = new RequestWeightBudget(100, clock);
 
         budget.Charge(60);
@@ -33,7 +34,7 @@ public sealed class RequestWeightBudgetTests
     [Fact]
     public void A_shorter_window_is_aligned_to_the_clock_and_rolls_at_its_boundary()
     {
-        var clock = new ManualClock(new DateTimeOffset(2026, 11, 21, 10, 0, 3, 500, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 10, 0, 3, 500, TimeSpan.Zero));
         var budget = new RequestWeightBudget(10, clock, TimeSpan.FromSeconds(2));
 
         budget.Charge(10);
@@ -47,7 +48,7 @@ public sealed class RequestWeightBudgetTests
     [Fact]
     public void The_used_weight_header_of_a_response_counts_against_the_budget()
     {
-        var clock = new ManualClock(new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero));
         var budget = new RequestWeightBudget(6000, clock);
         using var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK);
         response.Headers.Add(RequestWeightBudget.UsedWeightHeader, "5999");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 using Lambda.Core.Contracts;
 using Lambda.Core.Transport;
@@ -9,7 +10,7 @@ namespace Lambda.Core.Tests.Transport;
 public sealed class EmbeddedTransportTests : IDisposable
 {
     private readonly string _dataDir = Directory.CreateTempSubdirectory("lambda-embedded-").FullName;
-    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 11, 20, 23, 59, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 20, 23, 59, 0, TimeSpan.Zero));
 
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Lambda.Core.Contracts;
 using Lambda.Core.Validation;
 
@@ -28,7 +29,7 @@ public sealed class EventValidatorTests
     };
 
     private static EventValidator Validator(params string[] symbols) =>
-        new(new EventValidatorOptions { KnownSymbols = symbols.ToHashSet() }, new FixedClock(Now));
+        new(new EventValidatorOptions { KnownSymbols = symbols.ToHashSet() }, new FakeTimeProvider(Now));
 
     public static TheoryData<MarketEvent, string> Broken() => new()
     {
@@ -81,10 +82,5 @@ public sealed class EventValidatorTests
     {
         Validator("ETHUSDT").Validate(Kline).Rule.Should().Be("symbol.known");
         Validator("BTCUSDT").Validate(Kline).IsValid.Should().BeTrue();
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

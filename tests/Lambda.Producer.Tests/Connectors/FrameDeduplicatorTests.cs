@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 using Lambda.Producer.Connectors;
 
@@ -33,7 +34,7 @@ public sealed class FrameDeduplicatorTests
     [Fact]
     public void The_overlap_ends_after_its_grace()
     {
-        var clock = new ManualClock(DateTimeOffset.UnixEpoch);
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var deduplicator = new FrameDeduplicator(clock);
         deduplicator.Begin();
         deduplicator.Admit(Frame("x"));

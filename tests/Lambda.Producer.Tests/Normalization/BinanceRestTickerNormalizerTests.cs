@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Lambda.Core.Contracts;
 using Lambda.Producer.Normalization;
 
@@ -5,7 +6,7 @@ namespace Lambda.Producer.Tests.Normalization;
 
 public sealed class BinanceRestTickerNormalizerTests
 {
-    private readonly BinanceRestTickerNormalizer normalizer = new(new FixedClock(FixedClock.Noon));
+    private readonly BinanceRestTickerNormalizer normalizer = new(new FakeTimeProvider(FixedTime.Noon));
 
     private static TickerEvent Bnbbtc => new()
     {
@@ -22,7 +23,7 @@ public sealed class BinanceRestTickerNormalizerTests
         NumberTrades = 76,
         PriceChange = -94.999998,
         PriceChangePercent = -95.96,
-        Timestamp = FixedClock.Noon,
+        Timestamp = FixedTime.Noon,
     };
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Lambda.Core.Contracts;
 using Lambda.Producer.Normalization;
 
@@ -5,7 +6,7 @@ namespace Lambda.Producer.Tests.Normalization;
 
 public sealed class BinanceStreamNormalizerTests
 {
-    private readonly BinanceStreamNormalizer normalizer = new(new FixedClock(FixedClock.Noon));
+    private readonly BinanceStreamNormalizer normalizer = new(new FakeTimeProvider(FixedTime.Noon));
 
     [Fact]
     public void Trade_frame_becomes_a_trade_event_with_every_field()
@@ -94,7 +95,7 @@ public sealed class BinanceStreamNormalizerTests
             NumberTrades = 18151,
             PriceChange = 0.0015,
             PriceChangePercent = 250,
-            Timestamp = FixedClock.Noon,
+            Timestamp = FixedTime.Noon,
         });
     }
 

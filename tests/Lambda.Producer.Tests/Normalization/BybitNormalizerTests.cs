@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 using Lambda.Core.Contracts;
 using Lambda.Producer.Normalization;
@@ -6,7 +7,7 @@ namespace Lambda.Producer.Tests.Normalization;
 
 public sealed class BybitNormalizerTests
 {
-    private readonly BybitNormalizer normalizer = new(new FixedClock(FixedClock.Noon));
+    private readonly BybitNormalizer normalizer = new(new FakeTimeProvider(FixedTime.Noon));
 
     [Fact]
     public void Spot_ticker_snapshot_becomes_a_ticker_event_with_every_field()
@@ -28,7 +29,7 @@ public sealed class BybitNormalizerTests
             Volume = 5865.470182,
             QuoteVolume = 95949815.680875,
             NumberTrades = 0L,
-            Timestamp = FixedClock.Noon,
+            Timestamp = FixedTime.Noon,
         });
         ticker.PriceChange.Should().BeApproximately(16363.78 - 16443.66, 1e-9);
         ticker.PriceChangePercent.Should().BeApproximately(-0.49, 1e-12, "price24hPcnt is a fraction");

@@ -36,10 +36,8 @@ internal static class Payloads
     }
 }
 
-/// <summary>A clock that always says the same time, so processing timestamps can be asserted.</summary>
-internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
+/// <summary>The time the normalizers' clock (a <c>FakeTimeProvider</c>) stands at, so processing timestamps can be asserted.</summary>
+internal static class FixedTime
 {
     public static DateTimeOffset Noon { get; } = new(2026, 3, 14, 12, 0, 0, TimeSpan.Zero);
-
-    public override DateTimeOffset GetUtcNow() => now;
 }

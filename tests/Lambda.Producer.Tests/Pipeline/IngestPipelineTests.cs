@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 using Lambda.Core.Contracts;
 using Lambda.Core.Transport;
@@ -13,7 +14,7 @@ public sealed class IngestPipelineTests
 
     private static (IngestPipeline Pipeline, CollectingSink Sink, IngestStatistics Statistics) Create(IngestRules? rules = null)
     {
-        var clock = new ManualClock(Now);
+        var clock = new FakeTimeProvider(Now);
         var sink = new CollectingSink();
         var statistics = new IngestStatistics(clock);
         return (new IngestPipeline(new EventValidator(new EventValidatorOptions(), clock), [sink], statistics, clock, rules), sink, statistics);
