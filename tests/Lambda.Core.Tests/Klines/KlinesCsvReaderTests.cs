@@ -2,9 +2,40 @@ using Lambda.Core.Klines;
 
 namespace Lambda.Core.Tests.Klines;
 
-/// <summary>The one pass over the time column that lets a sorted klines file stream instead of being held to be sorted.</summary>
+/// <summary>
+/// Reading klines CSVs, checked against values written out here from the files themselves (not against rows the
+/// reader produced), and the one pass over the time column that lets a sorted file stream instead of being sorted.
+/// </summary>
 public sealed class KlinesCsvReaderTests
 {
+    [Fact]
+    public void The_real_binance_dump_reads_to_its_literal_first_and_last_rows()
+    {
+        using var reader = File.OpenText(Path.Combine(AppContext.BaseDirectory, "samples", "binance", "BTCUSDT-4h.csv"));
+
+        var rows = KlinesCsvReader.Read(reader).ToList();
+
+        rows.Should().HaveCount(12_304).And.OnlyContain(r => r.Error == null);
+        rows[0].Line.Should().Be(2, "line 1 is the header");
+        rows[0].Kline.Should().Be(new Kline(1609459200000, 1609473599999, 28923.63, 29470.0, 28690.17, 29278.4, 11560.456553, 337730077.5570941, 262441));
+        rows[^1].Kline.Should().Be(new Kline(1786622400000, 1786636799999, 63484.31, 63999.0, 63450.0, 63740.0, 1937.44401, 123523921.4113798, 476060));
+        rows[^1].Raw.Should().Be("1786622400000,63484.31,63999.0,63450.0,63740.0,1937.44401,1786636799999,123523921.4113798,476060,1012.92019,64581135.3566994,0");
+    }
+
+    [Fact]
+    public void The_simple_layout_takes_its_interval_from_the_timestamps_and_reports_a_bad_value_with_its_column()
+    {
+        var rows = KlinesCsvReader.Read(new StringReader(string.Join('\n',
+            "date,open,high,low,close,volume",
+            "2026-01-01T00:00:00Z,10,12,9,11,100",
+            "2026-01-01T01:00:00Z,11,13,10,12,abc",
+            "2026-01-01T02:00:00Z,12,14,11,13.5,300"))).ToList();
+
+        rows[0].Kline.Should().Be(new Kline(1767225600000, 1767229199999, 10, 12, 9, 11, 100, 0, 0), "one hour, the smallest gap between open times");
+        rows[1].Error.Should().Be("volume 'abc' is not a number");
+        rows[2].Kline!.Close.Should().Be(13.5);
+    }
+
     private static bool InOrder(params string[] lines) => KlinesCsvReader.IsInTimeOrder(new StringReader(string.Join('\n', lines)));
 
     [Fact]
