@@ -25,6 +25,16 @@ public static class EventLog
             ? new KafkaEventSource(kafka, new KafkaSourceOptions(consumer, topics, stopAtEnd) { FromBeginning = fromBeginning }, loggers.CreateLogger<KafkaEventSource>())
             : new EmbeddedTopicSource(new TopicLayout(dataDirectory), new EmbeddedSourceOptions(consumer, topics, stopAtEnd) { StartPositions = fromBeginning ? [] : null });
 
+    /// <summary>
+    /// A continuous source for a member of a consumer group that keeps its state per partition number: on Kafka the
+    /// group assigns partitions (range assignment, topics of equal partition counts); the embedded log is one partition
+    /// per topic, held by this reader. <paramref name="assignment"/> is told either way and says where to start.
+    /// </summary>
+    public static IEventSource CreateGroupSource(KafkaOptions kafka, string dataDirectory, string group, IReadOnlyList<string> topics, IPartitionAssignmentListener assignment, ILoggerFactory loggers) =>
+        kafka.IsConfigured
+            ? new KafkaEventSource(kafka, new KafkaSourceOptions(group, topics) { Assignment = assignment, CoPartitioned = true }, loggers.CreateLogger<KafkaEventSource>())
+            : new EmbeddedTopicSource(new TopicLayout(dataDirectory), new EmbeddedSourceOptions(group, topics) { Assignment = assignment });
+
     public static string Describe(KafkaOptions kafka, string dataDirectory) =>
         kafka.IsConfigured ? $"Kafka at {kafka.BootstrapServers}" : $"embedded log in {Path.Combine(Path.GetFullPath(dataDirectory), "topics")}";
 }

@@ -28,7 +28,16 @@ public interface IEventSource : IAsyncDisposable
 /// <param name="Key">The message key; null where the log keeps none (the embedded files).</param>
 /// <param name="Value">The UTF-8 JSON of one event.</param>
 /// <param name="Position">Where the message stands, for committing.</param>
-public sealed record ConsumedMessage(string Topic, string? Key, ReadOnlyMemory<byte> Value, LogPosition Position);
+public sealed record ConsumedMessage(string Topic, string? Key, ReadOnlyMemory<byte> Value, LogPosition Position)
+{
+    /// <summary>
+    /// The partition number the message belongs to: a Kafka partition's number, or
+    /// <see cref="Embedded.EmbeddedTopicSource.PartitionNumber"/> on the embedded log, whose topics each are one partition
+    /// (their segment files are pieces of it). A key lands on the same number in topics of equal partition counts,
+    /// so state kept per number follows the keys.
+    /// </summary>
+    public int PartitionNumber { get; init; }
+}
 
 /// <summary>
 /// A message's place in the log: a partition of a topic (a Kafka partition number, or an embedded

@@ -9,20 +9,23 @@ public sealed class ReadExtent
 {
     private readonly Dictionary<(string Topic, string Partition), (long Start, long End)> _partitions;
     private readonly Dictionary<(string Topic, string Partition), long> _reached = [];
+    private readonly Func<string, int> _partitionNumber;
 
     /// <param name="unit">What the offsets count: <c>messages</c> or <c>bytes</c>.</param>
-    public ReadExtent(IEnumerable<KeyValuePair<(string Topic, string Partition), (long Start, long End)>> partitions, string unit)
+    /// <param name="partitionNumber">The partition number (<see cref="ConsumedMessage.PartitionNumber"/>) of a position's partition.</param>
+    public ReadExtent(IEnumerable<KeyValuePair<(string Topic, string Partition), (long Start, long End)>> partitions, string unit, Func<string, int> partitionNumber)
     {
         _partitions = new(partitions);
+        _partitionNumber = partitionNumber;
         Unit = unit;
         Total = _partitions.Values.Sum(p => Math.Max(0, p.End - p.Start));
     }
 
     public string Unit { get; }
 
-    /// <summary>The partitions with something to read (start before end).</summary>
-    public IEnumerable<(string Topic, string Partition)> PartitionsToRead =>
-        _partitions.Where(static p => p.Value.End > p.Value.Start).Select(static p => p.Key).Order();
+    /// <summary>The topics' partitions, by number, with something to read (start before end).</summary>
+    public IEnumerable<(string Topic, int PartitionNumber)> PartitionsToRead =>
+        _partitions.Where(static p => p.Value.End > p.Value.Start).Select(p => (p.Key.Topic, _partitionNumber(p.Key.Partition))).Distinct().Order();
 
     /// <summary>The amount to read, in <see cref="Unit"/>s.</summary>
     public long Total { get; }

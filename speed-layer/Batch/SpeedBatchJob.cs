@@ -68,15 +68,15 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
         var tradeCandles = new List<WindowCandle>();
         var tickers = new List<TickerDayStats>();
         var examples = new List<string>();
-        var waiting = new List<(MarketEvent Event, byte[]? Raw, string Topic, string Partition)>();
-        var inputs = new BatchInputs(kafka.IsConfigured);
+        var waiting = new List<(MarketEvent Event, byte[]? Raw, string Topic, int Partition)>();
+        var inputs = new BatchInputs();
         var deadLetters = new List<DeadLetter>();
         long read = 0, undeserializable = 0, beforeFrom = 0;
 
         // Without a configured interval the engine waits for the first kline; events read before it wait too.
         var interval = options.KlineInterval ?? (options.Topics.Contains(Topics.Klines) ? null : "1m");
         CandleWindowEngine? engine = null;
-        List<(string Topic, string Partition)>? toRead = null;
+        List<(string Topic, int Partition)>? toRead = null;
 
         // Every input with something to read holds the watermark from the start: one read ahead cannot make another's events late.
         CandleWindowEngine Create(string kline)
@@ -126,7 +126,7 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
                     {
                         if (interval is null && marketEvent is not KlineEvent)
                         {
-                            waiting.Add((marketEvent, options.DeadLetterLate ? message.Value.ToArray() : null, message.Topic, message.Position.Partition));
+                            waiting.Add((marketEvent, options.DeadLetterLate ? message.Value.ToArray() : null, message.Topic, message.PartitionNumber));
                             continue;
                         }
 
@@ -140,7 +140,7 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
                         waiting.Clear();
                     }
 
-                    AddAndKeepLate(engine, marketEvent, inputs.IndexOf(message.Topic, message.Position.Partition, engine), message.Value.Span, deadLetters);
+                    AddAndKeepLate(engine, marketEvent, inputs.IndexOf(message.Topic, message.PartitionNumber, engine), message.Value.Span, deadLetters);
                     Collect(engine.TakeClosed(), candles, tradeCandles, tickers);
                 }
 
@@ -215,26 +215,25 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
     /// an embedded file topic (its day segments are one sequence). No idle timeout: every input read has data
     /// up to the end fixed at the start, and the end of the input flushes every window anyway.
     /// </summary>
-    private sealed class BatchInputs(bool perPartition)
+    private sealed class BatchInputs
     {
-        private readonly Dictionary<(string Topic, string Partition), int> _indices = [];
+        private readonly Dictionary<(string Topic, int Partition), int> _indices = [];
         private string? _lastTopic;
-        private string? _lastPartition;
+        private int _lastPartition = -1;
         private int _lastIndex;
 
-        public int IndexOf(string topic, string partition, CandleWindowEngine engine)
+        public int IndexOf(string topic, int partition, CandleWindowEngine engine)
         {
-            // Consecutive messages mostly come from the same input (the embedded reader hands out the same strings).
-            if (ReferenceEquals(topic, _lastTopic) && (!perPartition || ReferenceEquals(partition, _lastPartition)))
+            // Consecutive messages mostly come from the same input (the readers hand out the same topic strings).
+            if (ReferenceEquals(topic, _lastTopic) && partition == _lastPartition)
             {
                 return _lastIndex;
             }
 
-            var key = (topic, perPartition ? partition : "");
-            if (!_indices.TryGetValue(key, out var index))
+            if (!_indices.TryGetValue((topic, partition), out var index))
             {
-                index = engine.DeclareInput(perPartition ? topic + "/" + partition : topic);
-                _indices.Add(key, index);
+                index = engine.DeclareInput(string.Create(CultureInfo.InvariantCulture, $"{topic}/{partition}"));
+                _indices.Add((topic, partition), index);
             }
 
             (_lastTopic, _lastPartition, _lastIndex) = (topic, partition, index);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Lambda.Core.Transport;
-using Lambda.Core.Transport.Embedded;
 using Lambda.Core.Transport.Kafka;
 using Lambda.Core.Windows;
 using Lambda.SpeedLayer.DeadLetters;
@@ -89,19 +88,9 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
         var clock = Stopwatch.StartNew();
         await using var outbox = options.DeadLetterLate ? new DeadLetterOutbox(kafka, dataDirectory, "stream-" + options.Group, loggers) : null;
         _outbox = outbox;
-        IEventSource source;
-        if (kafka.IsConfigured)
-        {
-            source = new KafkaEventSource(kafka, new KafkaSourceOptions(options.Group, options.Topics) { Assignment = this, CoPartitioned = true },
-                loggers.CreateLogger<KafkaEventSource>());
-        }
-        else
-        {
-            // The embedded log is one shard, held by this process from the start.
-            var start = OnAssigned([]);
-            source = new EmbeddedTopicSource(new TopicLayout(dataDirectory), new EmbeddedSourceOptions(options.Group, options.Topics) { StartPositions = start });
-        }
-
+        // Kafka's group hands this member partitions, and so shards, as it rebalances; the embedded log is one shard,
+        // held from the start. Either way the source tells OnAssigned and starts where the shards' checkpoints say.
+        var source = EventLog.CreateGroupSource(kafka, dataDirectory, options.Group, options.Topics, this, loggers);
         _source = source;
         List<StreamShard> held = [];
         await using (source.ConfigureAwait(false))
@@ -112,68 +101,68 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
             var due = clock.Elapsed + options.Refresh;
             try
             {
-            try
-            {
-                while (true)
+                try
                 {
-                    next ??= enumerator.MoveNextAsync().AsTask();
-                    var wait = due - clock.Elapsed;
-                    if (!next.IsCompleted && wait > TimeSpan.Zero)
+                    while (true)
                     {
-                        await Task.WhenAny(next, Task.Delay(wait, cancellationToken)).ConfigureAwait(false);
-                        cancellationToken.ThrowIfCancellationRequested();
-                    }
-
-                    if (next.IsCompleted)
-                    {
-                        var more = await next.ConfigureAwait(false);
-                        next = null;
-                        if (!more)
+                        next ??= enumerator.MoveNextAsync().AsTask();
+                        var wait = due - clock.Elapsed;
+                        if (!next.IsCompleted && wait > TimeSpan.Zero)
                         {
-                            break;
+                            await Task.WhenAny(next, Task.Delay(wait, cancellationToken)).ConfigureAwait(false);
+                            cancellationToken.ThrowIfCancellationRequested();
                         }
 
-                        // No read is in progress here, so no rebalance can change the shards while feeding.
-                        Feed(enumerator.Current);
-                        sinceCheckpoint++;
-                    }
+                        if (next.IsCompleted)
+                        {
+                            var more = await next.ConfigureAwait(false);
+                            next = null;
+                            if (!more)
+                            {
+                                break;
+                            }
 
-                    var idleClosed = clock.Elapsed >= due && LeaveOutIdleInputs();
-                    if ((sinceCheckpoint > 0 || idleClosed) && (sinceCheckpoint >= options.CheckpointEvery || clock.Elapsed >= due))
-                    {
-                        await CheckpointAllAsync(force: false, cancellationToken).ConfigureAwait(false);
-                        sinceCheckpoint = 0;
-                    }
+                            // No read is in progress here, so no rebalance can change the shards while feeding.
+                            Feed(enumerator.Current);
+                            sinceCheckpoint++;
+                        }
 
-                    if (clock.Elapsed >= due)
-                    {
-                        due = clock.Elapsed + options.Refresh;
+                        var idleClosed = clock.Elapsed >= due && LeaveOutIdleInputs();
+                        if ((sinceCheckpoint > 0 || idleClosed) && (sinceCheckpoint >= options.CheckpointEvery || clock.Elapsed >= due))
+                        {
+                            await CheckpointAllAsync(force: false, cancellationToken).ConfigureAwait(false);
+                            sinceCheckpoint = 0;
+                        }
+
+                        if (clock.Elapsed >= due)
+                        {
+                            due = clock.Elapsed + options.Refresh;
+                        }
                     }
                 }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // Ctrl+C: finish with a last checkpoint below.
-            }
-            finally
-            {
-                if (next is not null)
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
-                    try
+                    // Ctrl+C: finish with a last checkpoint below.
+                }
+                finally
+                {
+                    if (next is not null)
                     {
-                        await next.ConfigureAwait(false);
+                        try
+                        {
+                            await next.ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            // The read was cancelled with the run.
+                        }
                     }
-                    catch (OperationCanceledException)
-                    {
-                        // The read was cancelled with the run.
-                    }
+
+                    await enumerator.DisposeAsync().ConfigureAwait(false);
                 }
 
-                await enumerator.DisposeAsync().ConfigureAwait(false);
-            }
-
-            await CheckpointAllAsync(force: true, CancellationToken.None).ConfigureAwait(false);
-            held = [.. _shards.Values];
+                await CheckpointAllAsync(force: true, CancellationToken.None).ConfigureAwait(false);
+                held = [.. _shards.Values];
             }
             finally
             {
@@ -197,7 +186,7 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
     /// <summary>The shards of these partition numbers are now ours: load their checkpoints.</summary>
     public IReadOnlyList<LogPosition> OnAssigned(IReadOnlyList<LogPartition> partitions)
     {
-        var numbers = kafka.IsConfigured ? partitions.Select(p => ShardOf(p.Partition)).Distinct().Order().ToList() : [0];
+        var numbers = partitions.Select(p => ShardOf(p.Partition)).Distinct().Order().ToList();
         _gate.Wait();
         try
         {
@@ -261,7 +250,7 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
     private void Feed(ConsumedMessage message)
     {
         _eventsThisRun++;
-        var number = kafka.IsConfigured ? ShardOf(message.Position.Partition) : 0;
+        var number = message.PartitionNumber;
         if (!_shards.TryGetValue(number, out var shard))
         {
             // A message of a partition this member no longer holds: its new holder reads it.

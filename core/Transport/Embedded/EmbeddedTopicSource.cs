@@ -16,6 +16,13 @@ public sealed record EmbeddedSourceOptions(string Consumer, IReadOnlyList<string
     /// per topic, the furthest of these positions' <see cref="LogPosition.Next"/>. Topics not named start at the beginning.
     /// </summary>
     public IReadOnlyList<LogPosition>? StartPositions { get; init; }
+
+    /// <summary>
+    /// A reader that keeps state per partition number, as with a Kafka group: told before the first read that it holds
+    /// each topic's one partition (<see cref="EmbeddedTopicSource.PartitionNumber"/>); the positions it answers replace
+    /// <see cref="StartPositions"/>. One process reads an embedded log, so the partitions are never taken away.
+    /// </summary>
+    public IPartitionAssignmentListener? Assignment { get; init; }
 }
 
 /// <summary>
@@ -24,6 +31,9 @@ public sealed record EmbeddedSourceOptions(string Consumer, IReadOnlyList<string
 /// </summary>
 public sealed class EmbeddedTopicSource(TopicLayout layout, EmbeddedSourceOptions options) : IEventSource
 {
+    /// <summary>The number of each topic's one partition (see <see cref="ConsumedMessage.PartitionNumber"/>).</summary>
+    public const int PartitionNumber = 0;
+
     // Below the large object heap threshold (85,000 bytes): each read gets a fresh chunk, which must die young.
     private const int ChunkSize = 64 * 1024;
 
@@ -31,8 +41,12 @@ public sealed class EmbeddedTopicSource(TopicLayout layout, EmbeddedSourceOption
     private readonly Dictionary<string, TopicCheckpoint> _committed = EmbeddedCheckpointFile.Load(layout.CheckpointPath(options.Consumer));
     private readonly SemaphoreSlim _commitGate = new(1, 1);
 
+    private IReadOnlyList<LogPosition>? _assignedStart;
+
     public async IAsyncEnumerable<ConsumedMessage> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var partition = PartitionNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _assignedStart = options.Assignment?.OnAssigned([.. options.Topics.Select(t => new LogPartition(t, partition))]);
         // The end of the log "at the start", for batch reading: each segment's length now.
         var ends = options.StopAtEnd
             ? options.Topics.ToDictionary(t => t, t => layout.Segments(t).ToDictionary(s => s, s => new FileInfo(Path.Combine(layout.TopicDirectory(t), s)).Length))
@@ -133,12 +147,12 @@ public sealed class EmbeddedTopicSource(TopicLayout layout, EmbeddedSourceOption
             }
         }
 
-        return new ReadExtent(partitions, "bytes");
+        return new ReadExtent(partitions, "bytes", static _ => PartitionNumber);
     }
 
     private TopicCheckpoint? StartOf(string topic)
     {
-        if (options.StartPositions is { } start)
+        if ((_assignedStart ?? options.StartPositions) is { } start)
         {
             return start.Where(p => p.Topic == topic).Select(p => new TopicCheckpoint(p.Partition, p.Next)).Max();
         }

@@ -202,7 +202,10 @@ public sealed partial class KafkaEventSource : IEventSource
                 }
             }
 
-            yield return new ConsumedMessage(name.Topic, result.Message.Key, result.Message.Value, new LogPosition(name.Topic, name.Partition, offset, offset + 1));
+            yield return new ConsumedMessage(name.Topic, result.Message.Key, result.Message.Value, new LogPosition(name.Topic, name.Partition, offset, offset + 1))
+            {
+                PartitionNumber = result.Partition.Value,
+            };
         }
     }
 
@@ -323,7 +326,8 @@ public sealed partial class KafkaEventSource : IEventSource
             assignment.Select(a => (Start: a.Offset.Value, Name: _names.Of(a.Topic, a.Partition.Value)))
                 .Where(a => ends.ContainsKey(a.Name))
                 .Select(a => KeyValuePair.Create((a.Name.Topic, a.Name.Partition), (a.Start, ends[a.Name]))),
-            "messages");
+            "messages",
+            static partition => int.Parse(partition, NumberStyles.None, CultureInfo.InvariantCulture));
         return ends;
     }
 

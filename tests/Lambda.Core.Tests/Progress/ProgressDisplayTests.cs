@@ -41,7 +41,26 @@ public sealed class ReadExtentTests
             KeyValuePair.Create(("crypto-klines", "1"), (0L, 50L)),
             KeyValuePair.Create(("crypto-trades", "0"), (40L, 40L)),
         ],
-        "messages");
+        "messages",
+        partition => int.Parse(partition, System.Globalization.CultureInfo.InvariantCulture));
+
+    [Fact]
+    public void Partitions_to_read_are_those_with_something_between_start_and_end_by_number() =>
+        Extent().PartitionsToRead.Should().Equal(("crypto-klines", 0), ("crypto-klines", 1));
+
+    [Fact]
+    public void Segments_of_one_partition_count_as_that_partition_once()
+    {
+        var extent = new ReadExtent(
+            [
+                KeyValuePair.Create(("crypto-klines", "2026-08-01.jsonl"), (0L, 10L)),
+                KeyValuePair.Create(("crypto-klines", "2026-08-02.jsonl"), (0L, 10L)),
+            ],
+            "bytes",
+            _ => 0);
+
+        extent.PartitionsToRead.Should().Equal(("crypto-klines", 0));
+    }
 
     [Fact]
     public void Total_is_the_sum_of_what_each_partition_has_between_start_and_end() =>
