@@ -10,6 +10,7 @@ using Lambda.Core.Views;
 using Lambda.Core.Windows;
 using Lambda.SpeedLayer.DeadLetters;
 using Microsoft.Extensions.Logging;
+using Lambda.SpeedLayer.Views;
 
 namespace Lambda.SpeedLayer.Batch;
 
@@ -57,7 +58,6 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
 
     /// <summary>Progress is updated every this many events (a power of two), so it costs nothing per event.</summary>
     private const int ProgressSample = 4096;
-
 
     /// <exception cref="ArgumentException">The kline interval does not divide the window.</exception>
     public async Task<SpeedBatchResult> RunAsync(CancellationToken cancellationToken)
@@ -168,18 +168,18 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
         }
 
         Collect(engine.Flush(), candles, tradeCandles, tickers);
-        var view = CombineCandles(candles, tradeCandles);
-        tickers.Sort(static (a, b) => Compare(a.Exchange, a.Symbol, a.WindowStart, b.Exchange, b.Symbol, b.WindowStart));
+        var view = SpeedViewFiles.CombineCandles(candles, tradeCandles);
+        tickers.Sort(static (a, b) => SpeedViewFiles.CompareWindows(a.Exchange, a.Symbol, a.WindowStart, b.Exchange, b.Symbol, b.WindowStart));
 
         var directory = ViewLayout.Speed.Directory(dataDirectory);
         var metadata = Metadata(read, interval);
         var candlesPath = Path.Combine(directory, ViewLayout.Speed.CandlesFile);
-        await AtomicFile.WriteAsync(candlesPath, ToParquet(view.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAsync(candlesPath, SpeedViewFiles.ToParquet(view.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken).ConfigureAwait(false);
         string? tickersPath = null;
         if (options.Topics.Contains(Topics.Prices) || tickers.Count > 0)
         {
             tickersPath = Path.Combine(directory, ViewLayout.Speed.TickerStatsFile);
-            await AtomicFile.WriteAsync(tickersPath, ToParquet(tickers, TickerDayStatsMap.Instance, metadata), cancellationToken).ConfigureAwait(false);
+            await AtomicFile.WriteAsync(tickersPath, SpeedViewFiles.ToParquet(tickers, TickerDayStatsMap.Instance, metadata), cancellationToken).ConfigureAwait(false);
         }
 
         // Dead letters last: the views are written whether or not the dead-letter topic takes them.
@@ -281,26 +281,6 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
         tickers.AddRange(emission.TickerStats);
     }
 
-    /// <summary>One candle per (exchange, symbol, window): the kline candle where there is one, the trade candle otherwise.</summary>
-    internal static List<WindowCandle> CombineCandles(List<WindowCandle> klines, List<WindowCandle> trades)
-    {
-        var keys = klines.Select(c => (c.Candle.Exchange, c.Candle.Symbol, c.WindowStart)).ToHashSet();
-        var all = klines.Concat(trades.Where(c => !keys.Contains((c.Candle.Exchange, c.Candle.Symbol, c.WindowStart)))).ToList();
-        all.Sort(static (a, b) => Compare(a.Candle.Exchange, a.Candle.Symbol, a.WindowStart, b.Candle.Exchange, b.Candle.Symbol, b.WindowStart));
-        return all;
-    }
-
-    private static int Compare(string exchangeA, string symbolA, DateTimeOffset startA, string exchangeB, string symbolB, DateTimeOffset startB)
-    {
-        var c = string.CompareOrdinal(exchangeA, exchangeB);
-        if (c == 0)
-        {
-            c = string.CompareOrdinal(symbolA, symbolB);
-        }
-
-        return c != 0 ? c : startA.CompareTo(startB);
-    }
-
     private Dictionary<string, string> Metadata(long read, string? interval)
     {
         var writtenAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
@@ -311,27 +291,5 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
         // The merge reads this as the lineage of the rows.
         metadata[ViewLayout.Speed.LineageKey] = "batch:" + writtenAt;
         return metadata;
-    }
-
-    internal static byte[] ToParquet<T>(IEnumerable<T> rows, IParquetRecordMap<T> map, Dictionary<string, string> metadata)
-    {
-        var writerOptions = new ParquetWriterOptions();
-        foreach (var (key, value) in metadata)
-        {
-            writerOptions.KeyValueMetadata[key] = value;
-        }
-
-        using var stream = new MemoryStream();
-        using (var writer = new ParquetFileWriter(stream, map.Schema, writerOptions))
-        {
-            foreach (var row in rows)
-            {
-                writer.Write(row, map);
-            }
-
-            writer.Close();
-        }
-
-        return stream.ToArray();
     }
 }

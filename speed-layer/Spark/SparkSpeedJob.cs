@@ -7,6 +7,7 @@ using Lambda.Core.Views;
 using Lambda.Core.Windows;
 using Lambda.SpeedLayer.Batch;
 using Spark.Connect;
+using Lambda.SpeedLayer.Views;
 
 namespace Lambda.SpeedLayer.Spark;
 
@@ -296,8 +297,8 @@ public sealed class SparkSpeedJob
             [LineageKey] = string.Create(CultureInfo.InvariantCulture, $"spark:{query.Name}:{query.Id}:live@{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ssZ}"),
         };
         var bytes = view.Recipe == CandleSemantics.Tickers
-            ? SpeedBatchJob.ToParquet(SparkViewRows.TickerStats(rows), TickerDayStatsMap.Instance, metadata)
-            : SpeedBatchJob.ToParquet(SparkViewRows.Candles(rows), DailyCandleMap.Instance, metadata);
+            ? SpeedViewFiles.ToParquet(SparkViewRows.TickerStats(rows), TickerDayStatsMap.Instance, metadata)
+            : SpeedViewFiles.ToParquet(SparkViewRows.Candles(rows), DailyCandleMap.Instance, metadata);
         Directory.CreateDirectory(view.Directory);
         await AtomicFile.WriteAsync(view.LivePath, bytes, cancellationToken).ConfigureAwait(false);
         _liveWrites++;

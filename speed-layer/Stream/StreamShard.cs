@@ -8,6 +8,7 @@ using Lambda.SpeedLayer.Batch;
 using Lambda.SpeedLayer.DeadLetters;
 using Lambda.Core.Storage;
 using Microsoft.Extensions.Logging;
+using Lambda.SpeedLayer.Views;
 
 namespace Lambda.SpeedLayer.Stream;
 
@@ -190,16 +191,16 @@ internal sealed partial class StreamShard
         foreach (var closing in _closings)
         {
             metadata[ViewLayout.Speed.LineageKey] = _layout.PartLineage(Id, sequence);
-            var candles = SpeedBatchJob.CombineCandles([.. closing.KlineCandles], [.. closing.TradeCandles]);
+            var candles = SpeedViewFiles.CombineCandles([.. closing.KlineCandles], [.. closing.TradeCandles]);
             if (candles.Count > 0)
             {
-                await AtomicFile.WriteAsync(_layout.PartPath(Id, sequence), SpeedBatchJob.ToParquet(candles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken)
+                await AtomicFile.WriteAsync(_layout.PartPath(Id, sequence), SpeedViewFiles.ToParquet(candles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken)
                     .ConfigureAwait(false);
             }
 
             if (closing.TickerStats.Count > 0)
             {
-                await AtomicFile.WriteAsync(_layout.TickerPartPath(Id, sequence), SpeedBatchJob.ToParquet(closing.TickerStats, TickerDayStatsMap.Instance, metadata), cancellationToken)
+                await AtomicFile.WriteAsync(_layout.TickerPartPath(Id, sequence), SpeedViewFiles.ToParquet(closing.TickerStats, TickerDayStatsMap.Instance, metadata), cancellationToken)
                     .ConfigureAwait(false);
             }
 
@@ -210,12 +211,12 @@ internal sealed partial class StreamShard
         // (2) The live view of the open windows.
         metadata[ViewLayout.Speed.LineageKey] = _layout.LiveLineage(Id, now);
         var live = _engine?.LiveView() ?? WindowEmission.Empty;
-        var liveCandles = SpeedBatchJob.CombineCandles([.. live.KlineCandles], [.. live.TradeCandles]);
-        await AtomicFile.WriteAsync(_layout.LivePath(Id), SpeedBatchJob.ToParquet(liveCandles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken)
+        var liveCandles = SpeedViewFiles.CombineCandles([.. live.KlineCandles], [.. live.TradeCandles]);
+        await AtomicFile.WriteAsync(_layout.LivePath(Id), SpeedViewFiles.ToParquet(liveCandles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken)
             .ConfigureAwait(false);
         if (_options.Topics.Contains(Topics.Prices))
         {
-            await AtomicFile.WriteAsync(_layout.LiveTickersPath(Id), SpeedBatchJob.ToParquet(live.TickerStats, TickerDayStatsMap.Instance, metadata), cancellationToken)
+            await AtomicFile.WriteAsync(_layout.LiveTickersPath(Id), SpeedViewFiles.ToParquet(live.TickerStats, TickerDayStatsMap.Instance, metadata), cancellationToken)
                 .ConfigureAwait(false);
         }
 
