@@ -1,6 +1,6 @@
-using System.Globalization;
 using Lambda.Core.Contracts;
 using Lambda.Core.Klines;
+using Lambda.Core.Validation;
 
 namespace Lambda.BatchLayer.Master;
 
@@ -10,9 +10,10 @@ namespace Lambda.BatchLayer.Master;
 /// whole call, because the immutable dataset must never hold a row the views cannot trust.
 /// </summary>
 /// <remarks>
-/// Stricter than the stream's EventValidator in one way: a stored kline must start on its interval's
-/// grid (Binance aligns every interval up to a day on the Unix epoch), so that the daily aggregation
-/// can tell which part of a day a kline covers.
+/// The rules every kline obeys are <see cref="KlineValidation"/>'s, shared with the stream's EventValidator. Stored
+/// klines obey two more: an open time between 2009 and 2200 in ms, and one on its interval's grid (Binance aligns
+/// every interval up to a day on the Unix epoch), so that the daily aggregation can tell which part of a day a
+/// kline covers.
 /// </remarks>
 public static class KlineRules
 {
@@ -42,38 +43,8 @@ public static class KlineRules
             return $"open time {kline.OpenTime} is not the start of a {interval} interval";
         }
 
-        // Normally 1 ms before the next kline opens, but earlier when the exchange stopped trading
-        // mid-interval (real Binance data has such klines, e.g. the maintenance of 2021-02-11).
-        if (kline.CloseTime <= kline.OpenTime || (ms > 0 && kline.CloseTime - kline.OpenTime >= ms))
-        {
-            return $"close time {kline.CloseTime} does not end a {interval} kline opened at {kline.OpenTime}";
-        }
-
-        foreach (var (name, value) in new[] { ("open", kline.Open), ("high", kline.High), ("low", kline.Low), ("close", kline.Close) })
-        {
-            if (!double.IsFinite(value) || value <= 0)
-            {
-                return $"{name} {F(value)} is not a positive price";
-            }
-        }
-
-        if (!double.IsFinite(kline.Volume) || kline.Volume < 0 || !double.IsFinite(kline.QuoteVolume) || kline.QuoteVolume < 0)
-        {
-            return $"volume {F(kline.Volume)} or quote volume {F(kline.QuoteVolume)} is negative or not a number";
-        }
-
-        if (kline.Trades < 0)
-        {
-            return $"trades {kline.Trades} is negative";
-        }
-
-        if (kline.Low > Math.Min(kline.Open, kline.Close) || kline.High < Math.Max(kline.Open, kline.Close))
-        {
-            return $"open {F(kline.Open)} and close {F(kline.Close)} must lie within low {F(kline.Low)} and high {F(kline.High)}";
-        }
-
-        return null;
+        var shared = KlineValidation.Validate(interval, kline.OpenTime, kline.CloseTime, kline.Open, kline.High, kline.Low, kline.Close,
+            kline.Volume, kline.QuoteVolume, kline.Trades);
+        return shared.IsValid ? null : shared.Detail;
     }
-
-    private static string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Lambda.Core.Contracts;
 
 namespace Lambda.Core.Validation;
@@ -83,79 +82,28 @@ public sealed class EventValidator(EventValidatorOptions options, TimeProvider c
     }
 
     private static ValidationResult ValidateTicker(TickerEvent t) =>
-        FirstBroken(
-            Price("price", t.Price),
-            Price("open", t.Open),
-            Price("high", t.High),
-            Price("low", t.Low),
-            Amount("volume", t.Volume),
-            Amount("quote_volume", t.QuoteVolume),
-            Count("number_trades", t.NumberTrades),
-            Finite("price_change", t.PriceChange),
-            Finite("price_change_percent", t.PriceChangePercent),
-            t.High >= t.Low ? ValidationResult.Valid : ValidationResult.Broke("range.high_low", $"high {F(t.High)} is below low {F(t.Low)}"));
+        FieldRules.FirstBroken(
+            FieldRules.Price("price", t.Price),
+            FieldRules.Price("open", t.Open),
+            FieldRules.Price("high", t.High),
+            FieldRules.Price("low", t.Low),
+            FieldRules.Amount("volume", t.Volume),
+            FieldRules.Amount("quote_volume", t.QuoteVolume),
+            FieldRules.Count("number_trades", t.NumberTrades),
+            FieldRules.Finite("price_change", t.PriceChange),
+            FieldRules.Finite("price_change_percent", t.PriceChangePercent),
+            t.High >= t.Low ? ValidationResult.Valid : ValidationResult.Broke("range.high_low", $"high {FieldRules.F(t.High)} is below low {FieldRules.F(t.Low)}"));
 
-    private static ValidationResult ValidateKline(KlineEvent k)
-    {
-        if (!KlineIntervals.TryGetLength(k.Interval, out var length))
-        {
-            return ValidationResult.Broke("kline.interval", $"interval '{k.Interval}' is not a Binance kline interval");
-        }
-
-        return FirstBroken(
-            Price("open", k.Open),
-            Price("high", k.High),
-            Price("low", k.Low),
-            Price("close", k.Close),
-            Amount("volume", k.Volume),
-            Amount("quote_volume", k.QuoteVolume),
-            Count("trades", k.Trades),
-            k.CloseTime > k.OpenTime && (length == TimeSpan.Zero || k.CloseTime - k.OpenTime < (long)length.TotalMilliseconds)
-                ? ValidationResult.Valid
-                : ValidationResult.Broke("kline.time_order", $"close_time {k.CloseTime} does not end a {k.Interval} candle opened at {k.OpenTime}"),
-            k.Low <= Math.Min(k.Open, k.Close) && k.High >= Math.Max(k.Open, k.Close)
-                ? ValidationResult.Valid
-                : ValidationResult.Broke("range.high_low", $"open {F(k.Open)} and close {F(k.Close)} must lie within low {F(k.Low)} and high {F(k.High)}"));
-    }
+    private static ValidationResult ValidateKline(KlineEvent k) =>
+        KlineValidation.Validate(k.Interval, k.OpenTime, k.CloseTime, k.Open, k.High, k.Low, k.Close, k.Volume, k.QuoteVolume, k.Trades);
 
     private static ValidationResult ValidateTrade(TradeEvent t) =>
-        FirstBroken(
-            Price("price", t.Price),
-            t.Quantity > 0 && double.IsFinite(t.Quantity) ? ValidationResult.Valid : ValidationResult.Broke("quantity.positive", $"quantity is {F(t.Quantity)}"),
+        FieldRules.FirstBroken(
+            FieldRules.Price("price", t.Price),
+            t.Quantity > 0 && double.IsFinite(t.Quantity) ? ValidationResult.Valid : ValidationResult.Broke("quantity.positive", $"quantity is {FieldRules.F(t.Quantity)}"),
             t.TradeId >= 0 ? ValidationResult.Valid : ValidationResult.Broke("trade_id.non_negative", $"trade_id is {t.TradeId}"),
             t.TradeTime > 0 ? ValidationResult.Valid : ValidationResult.Broke("trade_time.positive", $"trade_time is {t.TradeTime}"));
 
     private static ValidationResult ValidateAlert(AlertEvent a) =>
-        FirstBroken(Price("previous_price", a.PreviousPrice), Price("price", a.Price), Finite("change_percent", a.ChangePercent));
-
-    private static ValidationResult FirstBroken(params ReadOnlySpan<ValidationResult> results)
-    {
-        foreach (var result in results)
-        {
-            if (!result.IsValid)
-            {
-                return result;
-            }
-        }
-
-        return ValidationResult.Valid;
-    }
-
-    private static ValidationResult Price(string field, double value) =>
-        !double.IsFinite(value) ? ValidationResult.Broke($"{field}.finite", $"{field} is {F(value)}")
-        : value <= 0 ? ValidationResult.Broke($"{field}.positive", $"{field} is {F(value)}")
-        : ValidationResult.Valid;
-
-    private static ValidationResult Amount(string field, double value) =>
-        !double.IsFinite(value) ? ValidationResult.Broke($"{field}.finite", $"{field} is {F(value)}")
-        : value < 0 ? ValidationResult.Broke($"{field}.non_negative", $"{field} is {F(value)}")
-        : ValidationResult.Valid;
-
-    private static ValidationResult Count(string field, long value) =>
-        value < 0 ? ValidationResult.Broke($"{field}.non_negative", $"{field} is {value}") : ValidationResult.Valid;
-
-    private static ValidationResult Finite(string field, double value) =>
-        double.IsFinite(value) ? ValidationResult.Valid : ValidationResult.Broke($"{field}.finite", $"{field} is {F(value)}");
-
-    private static string F(double value) => value.ToString(CultureInfo.InvariantCulture);
+        FieldRules.FirstBroken(FieldRules.Price("previous_price", a.PreviousPrice), FieldRules.Price("price", a.Price), FieldRules.Finite("change_percent", a.ChangePercent));
 }

@@ -1,40 +1,34 @@
 namespace Lambda.Producer.Connectors;
 
 /// <summary>
-/// At most <c>N</c> messages in any window of one second, as Binance demands of what a client sends
-/// (over it, the connection is closed with 1008). Callers wait for a slot instead of being refused.
+/// Keeps what a client sends under Binance's limit of <c>N</c> messages a second (over it, the connection is closed
+/// with 1008): messages leave evenly spaced, one every 1.25 s / N. The server counts arrivals, which a loaded machine
+/// or the network can bunch together; evenly spaced sends with a quarter second to spare stay under the limit where
+/// a sliding window that lets N leave back to back did not (it failed the fake server's check once under load).
+/// Callers wait for their turn instead of being refused.
 /// </summary>
 public sealed class OutgoingRateLimiter(int perSecond, TimeProvider clock)
 {
-    /// <summary>One second, and a margin: the server measures arrivals, which jitter against our sends.</summary>
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(1.05);
+    private static readonly TimeSpan PerSecondWithMargin = TimeSpan.FromSeconds(1.25);
 
-    private readonly Queue<long> _sent = new();
+    private readonly TimeSpan _spacing = PerSecondWithMargin / Math.Max(1, perSecond);
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private long? _lastSent;
+
+    /// <summary>The least time between two messages.</summary>
+    public TimeSpan Spacing => _spacing;
 
     public async Task WaitAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            while (true)
+            if (_lastSent is { } last && _spacing - clock.GetElapsedTime(last) is var wait && wait > TimeSpan.Zero)
             {
-                var now = clock.GetTimestamp();
-                while (_sent.Count > 0 && clock.GetElapsedTime(_sent.Peek(), now) >= Window)
-                {
-                    _sent.Dequeue();
-                }
-
-                if (_sent.Count < perSecond)
-                {
-                    _sent.Enqueue(now);
-                    return;
-                }
-
-                // Wait until the oldest send leaves the window (plus a hair for timer granularity).
-                var wait = Window - clock.GetElapsedTime(_sent.Peek(), now) + TimeSpan.FromMilliseconds(2);
                 await Task.Delay(wait, clock, cancellationToken).ConfigureAwait(false);
             }
+
+            _lastSent = clock.GetTimestamp();
         }
         finally
         {
