@@ -61,6 +61,10 @@ public sealed partial class KafkaEventSink : IEventSink
                 // deliveries to drain rather than dropping the event.
                 await Task.Delay(QueueFullBackoff, cancellationToken).ConfigureAwait(false);
             }
+            catch (KafkaException e)
+            {
+                throw new EventLogException($"Kafka at {_options.BootstrapServers}: publishing to {topic} failed: {e.Error.Reason} ({e.Error.Code})", e);
+            }
         }
     }
 

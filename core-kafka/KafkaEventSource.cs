@@ -161,24 +161,15 @@ public sealed partial class KafkaEventSource : IEventSource
     {
         // librdkafka's calls block; leave the caller's thread at once.
         await Task.Yield();
-        var remaining = _source.StopAtEnd ? AssignAllUpToEnd() : null;
-        if (remaining is null)
-        {
-            if (_source.CoPartitioned)
-            {
-                CheckPartitionCounts();
-            }
-
-            _consumer.Subscribe(_source.Topics.Select(_options.PhysicalTopic));
-        }
+        var remaining = Start();
 
         while (remaining is null || remaining.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
             // A message already fetched is taken at once; waiting for one happens off the caller's
             // thread, so a caller that awaits the next message alongside a timer is never blocked.
-            var result = _consumer.Consume(TimeSpan.Zero)
-                ?? await Task.Run(() => _consumer.Consume(PollTimeout), CancellationToken.None).ConfigureAwait(false);
+            var result = ConsumeOne(TimeSpan.Zero)
+                ?? await Task.Run(() => ConsumeOne(PollTimeout), CancellationToken.None).ConfigureAwait(false);
             if (result is null || result.IsPartitionEOF)
             {
                 continue;
@@ -198,7 +189,7 @@ public sealed partial class KafkaEventSource : IEventSource
                     remaining.Remove(name);
                     // Done with it: stop fetching a partition that has nothing more for us, or the client keeps
                     // asking the broker for it (an empty fetch a round trip) until every other partition is done.
-                    _consumer.Pause([result.TopicPartition]);
+                    Pause(result.TopicPartition);
                 }
             }
 
@@ -222,7 +213,14 @@ public sealed partial class KafkaEventSource : IEventSource
             .ToList();
         if (offsets.Count > 0)
         {
-            _consumer.Commit(offsets);
+            try
+            {
+                _consumer.Commit(offsets);
+            }
+            catch (KafkaException e)
+            {
+                throw Failed("committing offsets", e);
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -230,10 +228,71 @@ public sealed partial class KafkaEventSource : IEventSource
 
     public ValueTask DisposeAsync()
     {
-        _consumer.Close();
+        try
+        {
+            _consumer.Close();
+        }
+        catch (KafkaException e)
+        {
+            // Leaving the group failed (the broker went away): the group notices by the session timeout instead.
+            LogClientError(e.Error.Code, e.Error.Reason);
+        }
+
         _consumer.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Assigns (reading to the end: returns the end of each partition) or subscribes.</summary>
+    private Dictionary<PartitionName, long>? Start()
+    {
+        try
+        {
+            var remaining = _source.StopAtEnd ? AssignAllUpToEnd() : null;
+            if (remaining is null)
+            {
+                if (_source.CoPartitioned)
+                {
+                    CheckPartitionCounts();
+                }
+
+                _consumer.Subscribe(_source.Topics.Select(_options.PhysicalTopic));
+            }
+
+            return remaining;
+        }
+        catch (KafkaException e)
+        {
+            throw Failed("starting to read", e);
+        }
+    }
+
+    // The client's calls, with its failures turned into the transport-neutral EventLogException (no closure: this is per message).
+    private ConsumeResult<string?, byte[]>? ConsumeOne(TimeSpan timeout)
+    {
+        try
+        {
+            return _consumer.Consume(timeout);
+        }
+        catch (KafkaException e)
+        {
+            throw Failed("reading", e);
+        }
+    }
+
+    private void Pause(TopicPartition partition)
+    {
+        try
+        {
+            _consumer.Pause([partition]);
+        }
+        catch (KafkaException e)
+        {
+            throw Failed("pausing a finished partition", e);
+        }
+    }
+
+    private EventLogException Failed(string what, KafkaException e) =>
+        new($"Kafka at {_options.BootstrapServers}: {what} failed: {e.Error.Reason} ({e.Error.Code})", e);
 
     private LogPartition Logical(TopicPartition partition) =>
         new(_options.LogicalTopic(partition.Topic), partition.Partition.Value.ToString(CultureInfo.InvariantCulture));

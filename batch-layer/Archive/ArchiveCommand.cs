@@ -35,7 +35,7 @@ internal static class ArchiveCommand
             var job = new ArchiveJob(source, master, batchSize);
             result = await ProgressDisplay.RunAsync(output, "archive", progress, () => job.RunAsync(progress, cancellationToken)).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or Confluent.Kafka.KafkaException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or EventLogException)
         {
             await error.WriteLineAsync($"batch-layer archive failed (nothing more was committed): {e.Message}").ConfigureAwait(false);
             return 1;

@@ -47,7 +47,7 @@ public sealed partial class EventLogLiveFeed(KafkaOptions kafka, DashboardSettin
             {
                 return;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Confluent.Kafka.KafkaException or InvalidOperationException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or EventLogException or InvalidOperationException)
             {
                 board.Connected = false;
                 board.MarkStatusChanged();

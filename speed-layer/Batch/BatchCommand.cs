@@ -50,7 +50,7 @@ internal static class BatchCommand
             await error.WriteLineAsync("Interrupted: nothing written.").ConfigureAwait(false);
             return 1;
         }
-        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException or ParquetException or Confluent.Kafka.KafkaException)
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException or ParquetException or EventLogException)
         {
             await error.WriteLineAsync($"speed-layer batch failed: {e.Message}").ConfigureAwait(false);
             return 1;

@@ -52,7 +52,7 @@ internal static class StreamCommand
         {
             result = await job.RunAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException or ParquetException or Confluent.Kafka.KafkaException)
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException or ParquetException or EventLogException)
         {
             await error.WriteLineAsync($"speed-layer stream failed: {e.Message}").ConfigureAwait(false);
             return 1;

@@ -255,7 +255,7 @@ internal sealed partial class StreamShard
             {
                 await source.CommitAsync(positions, cancellationToken).ConfigureAwait(false);
             }
-            catch (Confluent.Kafka.KafkaException e)
+            catch (EventLogException e)
             {
                 commitError = e.Message;
             }

@@ -31,6 +31,30 @@ public sealed class MockClusterDeliveryTests
         (await RoundTrip.CountUncommittedAsync(options, "round-trip")).Should().Be(0, "the first reader committed everything it read");
     }
 
+    /// <summary>The layers catch one transport-neutral exception; the Kafka client's own never reach them.</summary>
+    [Fact]
+    public async Task A_message_the_client_refuses_fails_as_an_event_log_exception_naming_the_topic_and_the_cause()
+    {
+        using var cluster = new MockCluster(brokers: 1);
+        cluster.CreateTopic(Topics.DeadLetter, partitions: 1);
+        var options = new KafkaOptions { BootstrapServers = cluster.BootstrapServers };
+        options.Producer["message.max.bytes"] = "2000";
+        var sink = new KafkaEventSink(options, NullLogger<KafkaEventSink>.Instance);
+        await using (sink.ConfigureAwait(false))
+        {
+            var tooLarge = new DeadLetter
+            {
+                Exchange = "binance", Symbol = "BTCUSDT", EventTime = 1_700_000_000_000, Source = EventSources.Replay,
+                Reason = "malformed", Raw = new string('x', 10_000), ReceivedAt = DateTimeOffset.UnixEpoch,
+            };
+
+            var publish = async () => await sink.PublishAsync(tooLarge, CancellationToken.None);
+
+            (await publish.Should().ThrowAsync<Lambda.Core.Transport.EventLogException>())
+                .WithMessage($"*publishing to {Topics.DeadLetter} failed*MsgSizeTooLarge*");
+        }
+    }
+
     [Fact]
     public async Task Flush_reports_events_not_delivered_while_every_broker_is_down()
     {
