@@ -253,7 +253,9 @@ internal sealed partial class StreamShard
         {
             try
             {
-                await source.CommitAsync(positions, cancellationToken).ConfigureAwait(false);
+                // Not cancellable: the checkpoint file is written, so the checkpoint is done and must return what it
+                // wrote (a Ctrl+C landing here once left a run's parts and dead letters out of its statistics).
+                await source.CommitAsync(positions, CancellationToken.None).ConfigureAwait(false);
             }
             catch (EventLogException e)
             {

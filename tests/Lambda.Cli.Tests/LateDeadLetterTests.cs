@@ -80,7 +80,8 @@ public sealed class LateDeadLetterTests : IDisposable
             .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output }, stop.Token);
         var root = Path.Combine(_dataDir, "speed-layer", "stream-late");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!File.Exists(Path.Combine(_dataDir, "checkpoints", "speed-layer-late", "shard-0.json")) || SpeedViews.Parts(_dataDir).Count < 2)
+        while (!File.Exists(Path.Combine(_dataDir, "checkpoints", "speed-layer-late", "shard-0.json")) || SpeedViews.Parts(_dataDir).Count < 2
+            || !Directory.Exists(Path.Combine(root, "topics", Topics.DeadLetter)) || (await ReadDeadLettersAsync(new KafkaOptions(), root)).Count == 0)
         {
             clock.Elapsed.Should().BeLessThan(Timeout, output.ToString());
             await Task.Delay(50);
