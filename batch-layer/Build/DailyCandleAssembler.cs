@@ -23,7 +23,7 @@ public static class DailyCandleAssembler
         {
             foreach (var day in interval.Days)
             {
-                var complete = interval.IsDaily || day.Klines >= interval.KlinesPerDay;
+                var complete = interval.IsDaily || day.Fold.Klines >= interval.KlinesPerDay;
                 if (!chosen.TryGetValue(day.Day, out var current) || (!current.Daily && !current.Complete && complete))
                 {
                     chosen[day.Day] = (day, complete, interval.IsDaily);
@@ -38,13 +38,13 @@ public static class DailyCandleAssembler
                 exchange,
                 symbol,
                 DateOnly.FromDayNumber(UnixEpochDayNumber + (int)dayNumber),
-                d.Open,
-                d.High,
-                d.Low,
-                d.Close,
-                d.Volume,
-                d.QuoteVolume,
-                d.Trades,
+                d.Fold.Open,
+                d.Fold.High,
+                d.Fold.Low,
+                d.Fold.Close,
+                d.Fold.Volume,
+                d.Fold.QuoteVolume,
+                d.Fold.Trades,
                 ViewLayout.Sources.Batch,
                 complete,
                 DateTimeOffset.FromUnixTimeMilliseconds(d.FirstOpenTime),

@@ -1,9 +1,11 @@
+using Lambda.Core.Windows;
+
 namespace Lambda.BatchLayer.Build;
 
 /// <summary>
-/// The klines of one interval inside one UTC day, folded in open_time order: open of the first,
-/// close of the last, max/min, and sums (volumes summed in open_time order, so the result is the
-/// same on every run and equals Binance's 1d kline on the real data).
+/// The klines of one interval inside one UTC day, folded in open_time order by <see cref="KlineFold"/>,
+/// the same fold the speed layer's window uses. The master dataset stores one row per open time, so
+/// every kline folded in is distinct.
 /// </summary>
 public struct DayAggregate
 {
@@ -11,16 +13,8 @@ public struct DayAggregate
 
     /// <summary>Days since 1970-01-01 (UTC).</summary>
     public long Day;
-    public double Open;
-    public double High;
-    public double Low;
-    public double Close;
-    public double Volume;
-    public double QuoteVolume;
-    public long Trades;
 
-    /// <summary>Klines folded in (distinct open times: the master dataset stores one row per open time).</summary>
-    public int Klines;
+    public KlineFold Fold;
 
     /// <summary>Open time of the first kline, Unix ms.</summary>
     public long FirstOpenTime;
@@ -28,38 +22,11 @@ public struct DayAggregate
     /// <summary>Close time of the last kline, Unix ms.</summary>
     public long LastCloseTime;
 
-    public static DayAggregate Start(long day, long openTime, long closeTime, double open, double high, double low, double close, double volume, double quoteVolume, long trades) => new()
+    public static DayAggregate Start(long day, long openTime) => new() { Day = day, FirstOpenTime = openTime };
+
+    public void Add(long closeTime, double open, double high, double low, double close, double volume, double quoteVolume, long trades)
     {
-        Day = day,
-        Open = open,
-        High = high,
-        Low = low,
-        Close = close,
-        Volume = volume,
-        QuoteVolume = quoteVolume,
-        Trades = trades,
-        Klines = 1,
-        FirstOpenTime = openTime,
-        LastCloseTime = closeTime,
-    };
-
-    public void Add(long closeTime, double high, double low, double close, double volume, double quoteVolume, long trades)
-    {
-        if (high > High)
-        {
-            High = high;
-        }
-
-        if (low < Low)
-        {
-            Low = low;
-        }
-
-        Close = close;
-        Volume += volume;
-        QuoteVolume += quoteVolume;
-        Trades += trades;
-        Klines++;
+        Fold.Add(open, high, low, close, volume, quoteVolume, trades);
         LastCloseTime = closeTime;
     }
 }

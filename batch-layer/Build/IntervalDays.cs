@@ -54,21 +54,19 @@ public sealed class IntervalDays
                 break; // rows are in open_time order: the rest is after the horizon too
             }
 
-            if (hasCurrent && day == current.Day)
+            if (!hasCurrent || day != current.Day)
             {
-                current.Add(row.GetInt64(MasterKlineMap.CloseTime), row.GetDouble(MasterKlineMap.High), row.GetDouble(MasterKlineMap.Low),
-                    row.GetDouble(MasterKlineMap.ClosePrice), row.GetDouble(MasterKlineMap.Volume), row.GetDouble(MasterKlineMap.QuoteVolume), row.GetInt64(MasterKlineMap.Trades));
-                continue;
+                if (hasCurrent)
+                {
+                    _days.Add(current);
+                }
+
+                current = DayAggregate.Start(day, openTime);
+                hasCurrent = true;
             }
 
-            if (hasCurrent)
-            {
-                _days.Add(current);
-            }
-
-            current = DayAggregate.Start(day, openTime, row.GetInt64(MasterKlineMap.CloseTime), row.GetDouble(MasterKlineMap.OpenPrice), row.GetDouble(MasterKlineMap.High),
-                row.GetDouble(MasterKlineMap.Low), row.GetDouble(MasterKlineMap.ClosePrice), row.GetDouble(MasterKlineMap.Volume), row.GetDouble(MasterKlineMap.QuoteVolume), row.GetInt64(MasterKlineMap.Trades));
-            hasCurrent = true;
+            current.Add(row.GetInt64(MasterKlineMap.CloseTime), row.GetDouble(MasterKlineMap.OpenPrice), row.GetDouble(MasterKlineMap.High), row.GetDouble(MasterKlineMap.Low),
+                row.GetDouble(MasterKlineMap.ClosePrice), row.GetDouble(MasterKlineMap.Volume), row.GetDouble(MasterKlineMap.QuoteVolume), row.GetInt64(MasterKlineMap.Trades));
         }
 
         if (hasCurrent)

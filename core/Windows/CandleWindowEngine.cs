@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Lambda.Core.Contracts;
 using Lambda.Core.Views;
 
@@ -580,25 +581,14 @@ public sealed class CandleWindowEngine
 
     private WindowCandle KlineCandle(KlineWindow w)
     {
-        var slots = w.Slots;
-        double high = double.MinValue, low = double.MaxValue, volume = 0, quoteVolume = 0;
-        long trades = 0;
-        var closed = 0;
-        foreach (var s in slots)
+        var fold = default(KlineFold);
+        foreach (ref readonly var s in CollectionsMarshal.AsSpan(w.Slots))
         {
-            high = Math.Max(high, s.High);
-            low = Math.Min(low, s.Low);
-            if (s.IsClosed)
-            {
-                volume += s.Volume;
-                quoteVolume += s.QuoteVolume;
-                trades += s.Trades;
-                closed++;
-            }
+            fold.Add(s.Open, s.High, s.Low, s.Close, s.Volume, s.QuoteVolume, s.Trades, final: s.IsClosed);
         }
 
-        var complete = closed == _slotsPerWindow;
-        return Candle(w, slots[0].Open, high, low, slots[^1].Close, volume, quoteVolume, trades, complete);
+        var complete = fold.Summed == _slotsPerWindow;
+        return Candle(w, fold.Open, fold.High, fold.Low, fold.Close, fold.Volume, fold.QuoteVolume, fold.Trades, complete);
     }
 
     private WindowCandle TradeCandle(TradeWindow w, bool complete) =>
