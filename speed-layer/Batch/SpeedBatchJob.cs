@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Lambda.Core.Contracts;
 using Lambda.Core.Progress;
 using Lambda.Core.Storage;
@@ -9,8 +8,8 @@ using Lambda.Core.Transport.Kafka;
 using Lambda.Core.Views;
 using Lambda.Core.Windows;
 using Lambda.SpeedLayer.DeadLetters;
-using Microsoft.Extensions.Logging;
 using Lambda.SpeedLayer.Views;
+using Microsoft.Extensions.Logging;
 
 namespace Lambda.SpeedLayer.Batch;
 
@@ -55,7 +54,6 @@ public sealed record SpeedBatchResult(
 /// </summary>
 public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka, string dataDirectory, ILoggerFactory loggers, TextWriter progress)
 {
-
     /// <summary>Progress is updated every this many events (a power of two), so it costs nothing per event.</summary>
     private const int ProgressSample = 4096;
 
@@ -63,124 +61,15 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
     public async Task<SpeedBatchResult> RunAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var fromMs = options.From is { } from ? new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds() : (long?)null;
-        var candles = new List<WindowCandle>();
-        var tradeCandles = new List<WindowCandle>();
-        var tickers = new List<TickerDayStats>();
-        var examples = new List<string>();
-        var waiting = new List<(MarketEvent Event, byte[]? Raw, string Topic, int Partition)>();
-        var inputs = new BatchInputs();
-        var deadLetters = new List<DeadLetter>();
-        long read = 0, undeserializable = 0, beforeFrom = 0;
+        var read = new BatchRead(options, CreateEngine);
+        await ReadLogAsync(read, cancellationToken).ConfigureAwait(false);
+        var engine = read.Finish();
 
-        // Without a configured interval the engine waits for the first kline; events read before it wait too.
-        var interval = options.KlineInterval ?? (options.Topics.Contains(Topics.Klines) ? null : "1m");
-        CandleWindowEngine? engine = null;
-        List<(string Topic, int Partition)>? toRead = null;
-
-        // Every input with something to read holds the watermark from the start: one read ahead cannot make another's events late.
-        CandleWindowEngine Create(string kline)
-        {
-            var created = CreateEngine(kline);
-            foreach (var (topic, partition) in toRead ?? [])
-            {
-                inputs.IndexOf(topic, partition, created);
-            }
-
-            return created;
-        }
-
-        await using (var source = EventLog.CreateSource(kafka, dataDirectory, options.Consumer, options.Topics, stopAtEnd: true, loggers, fromBeginning: true))
-        {
-
-            ProgressDisplay? display = null;
-            try
-            {
-                await foreach (var message in source.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    read++;
-                    toRead ??= [.. source.Extent?.PartitionsToRead ?? []];
-                    if ((read & (ProgressSample - 1)) == 1)
-                    {
-                        display = ShowProgress(display, source.Extent, message.Position, read, undeserializable);
-                    }
-
-                    if (!EventSerializer.TryDeserialize(message.Topic, message.Value.Span, out var marketEvent, out var unreadable))
-                    {
-                        undeserializable++;
-                        if (examples.Count < 5)
-                        {
-                            examples.Add($"{message.Topic} {message.Position.Partition}@{message.Position.Offset}: {unreadable}");
-                        }
-
-                        continue;
-                    }
-
-                    if (fromMs is { } f && WindowTime(marketEvent) < f)
-                    {
-                        beforeFrom++;
-                        continue;
-                    }
-
-                    if (engine is null)
-                    {
-                        if (interval is null && marketEvent is not KlineEvent)
-                        {
-                            waiting.Add((marketEvent, options.DeadLetterLate ? message.Value.ToArray() : null, message.Topic, message.PartitionNumber));
-                            continue;
-                        }
-
-                        interval ??= ((KlineEvent)marketEvent).Interval;
-                        engine = Create(interval);
-                        foreach (var (earlier, raw, topic, partition) in waiting)
-                        {
-                            AddAndKeepLate(engine, earlier, inputs.IndexOf(topic, partition, engine), raw, deadLetters);
-                        }
-
-                        waiting.Clear();
-                    }
-
-                    AddAndKeepLate(engine, marketEvent, inputs.IndexOf(message.Topic, message.PartitionNumber, engine), message.Value.Span, deadLetters);
-                    Collect(engine.TakeClosed(), candles, tradeCandles, tickers);
-                }
-
-                if (display is not null && source.Extent is { } extent)
-                {
-                    display.Report(extent.Total, read, UndeserializableNote(undeserializable));
-                }
-            }
-            finally
-            {
-                if (display is not null)
-                {
-                    await display.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-        }
-
-        if (engine is null)
-        {
-            engine = Create(interval ?? "1m");
-            foreach (var (earlier, raw, topic, partition) in waiting)
-            {
-                AddAndKeepLate(engine, earlier, inputs.IndexOf(topic, partition, engine), raw, deadLetters);
-            }
-        }
-
-        Collect(engine.Flush(), candles, tradeCandles, tickers);
-        var view = SpeedViewFiles.CombineCandles(candles, tradeCandles);
+        var view = SpeedViewFiles.CombineCandles(read.KlineCandles, read.TradeCandles);
+        var tickers = read.TickerStats;
         tickers.Sort(static (a, b) => SpeedViewFiles.CompareWindows(a.Exchange, a.Symbol, a.WindowStart, b.Exchange, b.Symbol, b.WindowStart));
-
-        var directory = ViewLayout.Speed.Directory(dataDirectory);
-        var metadata = Metadata(read, interval);
-        var candlesPath = Path.Combine(directory, ViewLayout.Speed.CandlesFile);
-        await AtomicFile.WriteAsync(candlesPath, SpeedViewFiles.ToParquet(view.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken).ConfigureAwait(false);
-        string? tickersPath = null;
-        if (options.Topics.Contains(Topics.Prices) || tickers.Count > 0)
-        {
-            tickersPath = Path.Combine(directory, ViewLayout.Speed.TickerStatsFile);
-            await AtomicFile.WriteAsync(tickersPath, SpeedViewFiles.ToParquet(tickers, TickerDayStatsMap.Instance, metadata), cancellationToken).ConfigureAwait(false);
-        }
+        var interval = read.Start.Interval;
+        var (candlesPath, tickersPath) = await WriteViewsAsync(view, tickers, Metadata(read.Read, interval), cancellationToken).ConfigureAwait(false);
 
         // Dead letters last: the views are written whether or not the dead-letter topic takes them.
         string? deadLetterTarget = null;
@@ -189,56 +78,62 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
             const string writer = "batch";
             deadLetterTarget = DeadLetterOutbox.Describe(kafka, dataDirectory, writer);
             await using var outbox = new DeadLetterOutbox(kafka, dataDirectory, writer, loggers);
-            await outbox.DeliverAsync(deadLetters, cancellationToken).ConfigureAwait(false);
+            await outbox.DeliverAsync(read.DeadLetters, cancellationToken).ConfigureAwait(false);
         }
 
-        return new(view, tickers, read, undeserializable, examples, beforeFrom, engine.Counters, interval, clock.Elapsed, candlesPath, tickersPath)
+        return new(view, tickers, read.Read, read.Undeserializable, read.UndeserializableExamples, read.BeforeFrom, engine.Counters, interval, clock.Elapsed,
+            candlesPath, tickersPath)
         {
-            DeadLettersSent = deadLetters.Count,
+            DeadLettersSent = read.DeadLetters.Count,
             DeadLetterTarget = deadLetterTarget,
         };
     }
 
-    /// <summary>Adds one event; a late one becomes a dead letter when they are sent (its raw message: as read, or re-serialized when it was not kept).</summary>
-    private void AddAndKeepLate(CandleWindowEngine engine, MarketEvent marketEvent, int input, ReadOnlySpan<byte> raw, List<DeadLetter> deadLetters)
+    /// <summary>Reads the log from its start to the end it had when the run began, with a progress display.</summary>
+    private async Task ReadLogAsync(BatchRead read, CancellationToken cancellationToken)
     {
-        var result = engine.Add(marketEvent, input);
-        if (result.Status == WindowEventStatus.Late && options.DeadLetterLate)
+        await using var source = EventLog.CreateSource(kafka, dataDirectory, options.Consumer, options.Topics, stopAtEnd: true, loggers, fromBeginning: true);
+        ProgressDisplay? display = null;
+        try
         {
-            deadLetters.Add(LateEvents.ToDeadLetter(marketEvent, result.Reason ?? "late", raw.IsEmpty ? EventSerializer.Serialize(marketEvent) : raw, options.Lateness,
-                engine.MaxEventTime ?? default));
+            await foreach (var message in source.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                read.Accept(message, source.Extent);
+                if ((read.Read & (ProgressSample - 1)) == 1)
+                {
+                    display = ShowProgress(display, source.Extent, message.Position, read.Read, read.Undeserializable);
+                }
+            }
+
+            if (display is not null && source.Extent is { } extent)
+            {
+                display.Report(extent.Total, read.Read, UndeserializableNote(read.Undeserializable));
+            }
+        }
+        finally
+        {
+            if (display is not null)
+            {
+                await display.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
-    /// <summary>
-    /// The inputs of a batch read, each with its own watermark in the engine: a Kafka topic-partition, or
-    /// an embedded file topic (its day segments are one sequence). No idle timeout: every input read has data
-    /// up to the end fixed at the start, and the end of the input flushes every window anyway.
-    /// </summary>
-    private sealed class BatchInputs
+    /// <summary>The candles view, and the ticker view when tickers were read (or any came out), each written atomically.</summary>
+    private async Task<(string CandlesPath, string? TickersPath)> WriteViewsAsync(IReadOnlyList<WindowCandle> view, List<TickerDayStats> tickers, Dictionary<string, string> metadata,
+        CancellationToken cancellationToken)
     {
-        private readonly Dictionary<(string Topic, int Partition), int> _indices = [];
-        private string? _lastTopic;
-        private int _lastPartition = -1;
-        private int _lastIndex;
-
-        public int IndexOf(string topic, int partition, CandleWindowEngine engine)
+        var directory = ViewLayout.Speed.Directory(dataDirectory);
+        var candlesPath = Path.Combine(directory, ViewLayout.Speed.CandlesFile);
+        await AtomicFile.WriteAsync(candlesPath, SpeedViewFiles.ToParquet(view.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken).ConfigureAwait(false);
+        if (!options.Topics.Contains(Topics.Prices) && tickers.Count == 0)
         {
-            // Consecutive messages mostly come from the same input (the readers hand out the same topic strings).
-            if (ReferenceEquals(topic, _lastTopic) && partition == _lastPartition)
-            {
-                return _lastIndex;
-            }
-
-            if (!_indices.TryGetValue((topic, partition), out var index))
-            {
-                index = engine.DeclareInput(string.Create(CultureInfo.InvariantCulture, $"{topic}/{partition}"));
-                _indices.Add((topic, partition), index);
-            }
-
-            (_lastTopic, _lastPartition, _lastIndex) = (topic, partition, index);
-            return index;
+            return (candlesPath, null);
         }
+
+        var tickersPath = Path.Combine(directory, ViewLayout.Speed.TickerStatsFile);
+        await AtomicFile.WriteAsync(tickersPath, SpeedViewFiles.ToParquet(tickers, TickerDayStatsMap.Instance, metadata), cancellationToken).ConfigureAwait(false);
+        return (candlesPath, tickersPath);
     }
 
     /// <summary>Starts the progress display once the source knows its end positions, then keeps it current.</summary>
@@ -260,26 +155,6 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
 
     private CandleWindowEngine CreateEngine(string interval) =>
         new(new CandleWindowOptions { WindowLength = options.Window, AllowedLateness = options.Lateness, KlineInterval = interval });
-
-    /// <summary>The time that puts an event into its window (what --from compares).</summary>
-    private static long WindowTime(MarketEvent marketEvent) => marketEvent switch
-    {
-        KlineEvent k => k.OpenTime,
-        TradeEvent t => t.TradeTime,
-        _ => marketEvent.EventTime,
-    };
-
-    private static void Collect(WindowEmission emission, List<WindowCandle> klines, List<WindowCandle> trades, List<TickerDayStats> tickers)
-    {
-        if (emission.IsEmpty)
-        {
-            return;
-        }
-
-        klines.AddRange(emission.KlineCandles);
-        trades.AddRange(emission.TradeCandles);
-        tickers.AddRange(emission.TickerStats);
-    }
 
     private Dictionary<string, string> Metadata(long read, string? interval)
     {

@@ -1,14 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 using Lambda.Core.Contracts;
+using Lambda.Core.Storage;
 using Lambda.Core.Transport;
 using Lambda.Core.Views;
 using Lambda.Core.Windows;
 using Lambda.SpeedLayer.Batch;
 using Lambda.SpeedLayer.DeadLetters;
-using Lambda.Core.Storage;
-using Microsoft.Extensions.Logging;
+using Lambda.SpeedLayer.Engine;
 using Lambda.SpeedLayer.Views;
+using Microsoft.Extensions.Logging;
 
 namespace Lambda.SpeedLayer.Stream;
 
@@ -31,12 +32,10 @@ internal sealed partial class StreamShard
     private readonly Dictionary<string, long> _lastActivity = new(StringComparer.Ordinal);
     private int[] _inputOfTopic = [];
     private readonly Dictionary<(string Topic, string Partition), LogPosition> _positions = [];
-    private readonly List<(MarketEvent Event, byte[] Raw, string Topic)> _waiting = [];
     private readonly List<WindowEmission> _closings = [];
     private readonly List<DeadLetter> _deadLetters = [];
     private Dictionary<(string Topic, string Partition), LogPosition>? _positionsBeforeWaiting;
-    private CandleWindowEngine? _engine;
-    private string? _interval;
+    private readonly EngineStart<string> _start;
     private long _deliveredSinceCheckpoint;
     private bool _dirty;
     private bool _saved;
@@ -49,6 +48,7 @@ internal sealed partial class StreamShard
         _layout = layout;
         _logger = logger;
         _time = time;
+        _start = new(EngineStart<string>.IntervalFor(options.KlineInterval, options.Topics), CreateEngine, Add, keepRaw: true);
         var now = time.GetTimestamp();
         foreach (var topic in options.Topics)
         {
@@ -70,7 +70,7 @@ internal sealed partial class StreamShard
 
     public bool Resumed { get; private init; }
 
-    public WindowCounters Counters => _engine?.Counters ?? default;
+    public WindowCounters Counters => _start.Engine?.Counters ?? default;
 
     /// <summary>Where reading resumes: the positions of the last checkpoint.</summary>
     public IReadOnlyList<LogPosition> StartPositions { get; private init; } = [];
@@ -98,7 +98,6 @@ internal sealed partial class StreamShard
             }
 
             shard.NextPart = checkpoint.NextPart;
-            shard._interval = checkpoint.KlineInterval;
             shard.EventsRead = checkpoint.EventsRead;
             shard.Undeserializable = checkpoint.Undeserializable;
             shard.WindowsClosed = checkpoint.WindowsClosed;
@@ -106,15 +105,16 @@ internal sealed partial class StreamShard
             shard._saved = true;
             if (checkpoint.EngineState is { } state)
             {
-                shard._engine = CandleWindowEngine.Restore(CandleWindowState.FromJson(state));
-                shard.DeclareInputs(shard._engine);
+                var engine = CandleWindowEngine.Restore(CandleWindowState.FromJson(state));
+                shard.DeclareInputs(engine);
+                shard._start.Resume(engine, checkpoint.KlineInterval);
             }
         }
 
-        if (shard._engine is null && (options.KlineInterval is not null || !options.Topics.Contains(Topics.Klines)))
+        // A known interval starts the engine at once, so even a shard that reads nothing checkpoints its (empty) state.
+        if (shard._start.Interval is not null)
         {
-            shard._interval = options.KlineInterval ?? "1m";
-            shard._engine = shard.CreateEngine(shard._interval);
+            shard._start.Start();
         }
 
         shard.DeleteUncheckpointedOutput();
@@ -134,29 +134,16 @@ internal sealed partial class StreamShard
             return;
         }
 
-        if (_engine is null)
+        // Events before the first kline wait for the interval; a checkpoint meanwhile keeps the positions before them.
+        if (_start.Feed(marketEvent, message.Value.Span, message.Topic))
         {
-            if (marketEvent is not KlineEvent first)
-            {
-                // Events before the first kline wait for the interval; a checkpoint meanwhile keeps the positions before them.
-                _positionsBeforeWaiting ??= new(_positions);
-                _waiting.Add((marketEvent, message.Value.ToArray(), message.Topic));
-                _positions[(message.Position.Topic, message.Position.Partition)] = message.Position;
-                return;
-            }
-
-            _interval = first.Interval;
-            _engine = CreateEngine(_interval);
-            foreach (var (earlier, raw, topic) in _waiting)
-            {
-                Add(_engine, earlier, raw, topic);
-            }
-
-            _waiting.Clear();
             _positionsBeforeWaiting = null;
         }
+        else
+        {
+            _positionsBeforeWaiting ??= new(_positions);
+        }
 
-        Add(_engine, marketEvent, message.Value.Span, message.Topic);
         _positions[(message.Position.Topic, message.Position.Partition)] = message.Position;
     }
 
@@ -181,7 +168,7 @@ internal sealed partial class StreamShard
             return new(0, 0, 0, null, Refused: true);
         }
 
-        var metadata = ViewLayout.Speed.Metadata("stream", _options.Topics, _options.Window, _options.Lateness, _interval);
+        var metadata = ViewLayout.Speed.Metadata("stream", _options.Topics, _options.Window, _options.Lateness, _start.Interval);
 
         // (1) Each closing is one part: its content depends on the events alone, not on when checkpoints happen.
         // Nothing in memory changes before the checkpoint file is written, so a checkpoint interrupted
@@ -210,7 +197,7 @@ internal sealed partial class StreamShard
 
         // (2) The live view of the open windows.
         metadata[ViewLayout.Speed.LineageKey] = _layout.LiveLineage(Id, now);
-        var live = _engine?.LiveView() ?? WindowEmission.Empty;
+        var live = _start.Engine?.LiveView() ?? WindowEmission.Empty;
         var liveCandles = SpeedViewFiles.CombineCandles([.. live.KlineCandles], [.. live.TradeCandles]);
         await AtomicFile.WriteAsync(_layout.LivePath(Id), SpeedViewFiles.ToParquet(liveCandles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken)
             .ConfigureAwait(false);
@@ -235,8 +222,8 @@ internal sealed partial class StreamShard
         var parts = sequence - NextPart;
         var positions = (_positionsBeforeWaiting ?? _positions).Values
             .OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition, StringComparer.Ordinal).ToList();
-        var checkpoint = new SpeedStreamCheckpoint(SpeedStreamCheckpoint.CurrentVersion, _layout.Group, Id, _options.Topics, positions, sequence, _interval,
-            _engine?.Snapshot().ToJson(), EventsRead, Undeserializable, WindowsClosed + windows, DeadLetters + deadLetters, _fence.Epoch);
+        var checkpoint = new SpeedStreamCheckpoint(SpeedStreamCheckpoint.CurrentVersion, _layout.Group, Id, _options.Topics, positions, sequence, _start.Interval,
+            _start.Engine?.Snapshot().ToJson(), EventsRead, Undeserializable, WindowsClosed + windows, DeadLetters + deadLetters, _fence.Epoch);
         await checkpoint.SaveAsync(_layout.CheckpointPath(Id), cancellationToken).ConfigureAwait(false);
         NextPart = sequence;
         WindowsClosed += windows;
@@ -273,7 +260,7 @@ internal sealed partial class StreamShard
     /// </summary>
     public bool LeaveOutIdleInputs()
     {
-        if (_engine is null)
+        if (_start.Engine is not { } engine)
         {
             return false;
         }
@@ -284,11 +271,11 @@ internal sealed partial class StreamShard
             var topic = _options.Topics[i];
             var input = _inputOfTopic[i];
             var quiet = _time.GetElapsedTime(_lastActivity[topic]);
-            if (quiet >= _options.IdleTimeout && _engine.SetIdle(input, idle: true))
+            if (quiet >= _options.IdleTimeout && engine.SetIdle(input, idle: true))
             {
                 _dirty = true;
-                LogInputIdle(Id, topic, quiet.TotalSeconds, Format(_engine.Watermark));
-                TakeClosings(_engine);
+                LogInputIdle(Id, topic, quiet.TotalSeconds, Format(engine.Watermark));
+                TakeClosings(engine);
             }
         }
 
