@@ -16,6 +16,7 @@ public static class BatchLayerCommand
         var root = new RootCommand("Lambda batch layer: the immutable master dataset (master/) and batch views recomputed from it (views/batch/).");
         root.Options.Add(CommonOptions.DataDir());
         root.Options.Add(CommonOptions.Kafka());
+        root.Options.Add(CommonOptions.Metrics());
 
         var paths = new Argument<string[]>("PATH") { Description = "Files, folders or globs: Binance dumps (CSV or .zip) or simple OHLCV CSVs", Arity = ArgumentArity.OneOrMore };
         var symbol = new Option<string?>("--symbol") { Description = "Symbol of files whose name does not say (BTCUSDT-1d.csv says BTCUSDT)" };

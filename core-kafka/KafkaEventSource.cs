@@ -202,6 +202,32 @@ public sealed partial class KafkaEventSource : IEventSource
 
     public ReadExtent? Extent { get; private set; }
 
+    public IReadOnlyList<PartitionLag> Lag()
+    {
+        try
+        {
+            var lag = new List<PartitionLag>();
+            foreach (var partition in _consumer.Assignment)
+            {
+                // Both are librdkafka's cached figures (no request): the position after the last message handed out,
+                // and the partition's end as the last fetch response gave it.
+                var position = _consumer.Position(partition);
+                var end = _consumer.GetWatermarkOffsets(partition).High;
+                if (position != Offset.Unset && end != Offset.Unset)
+                {
+                    lag.Add(new(Logical(partition).Topic, partition.Partition.Value, Math.Max(0, end.Value - position.Value)));
+                }
+            }
+
+            return lag;
+        }
+        catch (Exception e) when (e is KafkaException or ObjectDisposedException)
+        {
+            // Closing, or the client is gone: no figure rather than a failed metrics collection.
+            return [];
+        }
+    }
+
     public ValueTask CommitAsync(IEnumerable<LogPosition> positions, CancellationToken cancellationToken)
     {
         var offsets = positions

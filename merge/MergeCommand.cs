@@ -17,6 +17,7 @@ public static class MergeCommand
         var root = new RootCommand("Lambda merge (serving layer): batch views win for complete days, speed views fill the rest → views/serving/.");
         var dataDir = CommonOptions.DataDir();
         root.Options.Add(dataDir);
+        root.Options.Add(CommonOptions.Metrics());
         root.Options.Add(MergeRunCommand.Tolerance());
         root.Options.Add(MergeRunCommand.Last());
         root.Options.Add(MergeRunCommand.NoChart());

@@ -15,6 +15,7 @@ public static class SpeedLayerCommand
         var root = new RootCommand("Lambda speed layer: event-time windows over the event log → speed views (Parquet) under views/speed/.");
         root.Options.Add(CommonOptions.DataDir());
         root.Options.Add(CommonOptions.Kafka());
+        root.Options.Add(CommonOptions.Metrics());
 
         var stream = new Command("stream", "Consume the event log continuously; write each closed window and refresh the live view of the current one.");
         AddWindowOptions(stream);

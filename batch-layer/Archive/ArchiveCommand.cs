@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using Lambda.BatchLayer.Master;
-using Lambda.Core.Progress;
+using Lambda.BatchLayer.Metrics;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Configuration;
 using Lambda.Core.Contracts;
+using Lambda.Core.Progress;
+using Lambda.Core.Telemetry;
 using Lambda.Core.Transport;
 using Microsoft.Extensions.Configuration;
 
@@ -23,7 +25,9 @@ internal static class ArchiveCommand
         var (configuration, kafka, dataDirectory) = CommandLineSetup.From(parseResult);
         var group = parseResult.GetValue<string?>("--group") ?? configuration[GroupSetting] ?? ArchiveJob.DefaultConsumer;
         var batchSize = parseResult.GetRequiredValue<int>("--batch-size");
-        using var loggers = LambdaLogging.Create(configuration);
+        using var metrics = new BatchMetrics("archive");
+        using var telemetry = LambdaTelemetry.Start(configuration, "batch-layer");
+        var loggers = telemetry.Loggers;
         await output.WriteLineAsync($"Archiving closed klines of {Topics.Klines} from the {EventLog.Describe(kafka, dataDirectory)} (group {group}) up to its current end "
             + $"into {Path.Combine(dataDirectory, "master")}. Ctrl+C stores and commits what was read, then stops.").ConfigureAwait(false);
         ArchiveResult result;
@@ -33,7 +37,15 @@ internal static class ArchiveCommand
             await using var source = EventLog.CreateSource(kafka, dataDirectory, group, [Topics.Klines], stopAtEnd: true, loggers);
             var progress = new WorkProgress("batches", 0);
             var job = new ArchiveJob(source, master, batchSize);
-            result = await ProgressDisplay.RunAsync(output, "archive", progress, () => job.RunAsync(progress, cancellationToken)).ConfigureAwait(false);
+            metrics.ObserveLag(source);
+            try
+            {
+                result = await ProgressDisplay.RunAsync(output, "archive", progress, () => job.RunAsync(progress, cancellationToken)).ConfigureAwait(false);
+            }
+            finally
+            {
+                metrics.ObserveLag(null);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or EventLogException)
         {
@@ -41,6 +53,7 @@ internal static class ArchiveCommand
             return 1;
         }
 
+        metrics.Stored(result.MessagesRead, result.Written, result.Undeserializable + result.Rejected);
         var w = result.Written;
         var rate = result.Elapsed.TotalSeconds > 0 ? result.MessagesRead / result.Elapsed.TotalSeconds : 0;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using Lambda.BatchLayer.Master;
-using Lambda.Core.Progress;
+using Lambda.BatchLayer.Metrics;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Configuration;
 using Lambda.Core.Contracts;
+using Lambda.Core.Progress;
+using Lambda.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -31,7 +33,9 @@ internal static class BackfillCommand
             return 1;
         }
 
-        using var loggers = LambdaLogging.Create(configuration);
+        using var metrics = new BatchMetrics("backfill");
+        using var telemetry = LambdaTelemetry.Start(configuration, "batch-layer");
+        var loggers = telemetry.Loggers;
         BackfillCheckpoint checkpoint;
         try
         {
@@ -62,17 +66,17 @@ internal static class BackfillCommand
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await output.WriteLineAsync($"Interrupted: every page stored so far is checkpointed in {checkpoint.Path}; run the same command again to continue.").ConfigureAwait(false);
-            await WriteStatisticsAsync(output, statistics, TimeProvider.System.GetElapsedTime(started)).ConfigureAwait(false);
+            await WriteStatisticsAsync(output, statistics, metrics, TimeProvider.System.GetElapsedTime(started)).ConfigureAwait(false);
             return 130;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"batch-layer backfill failed: {e.Message}").ConfigureAwait(false);
-            await WriteStatisticsAsync(output, statistics, TimeProvider.System.GetElapsedTime(started)).ConfigureAwait(false);
+            await WriteStatisticsAsync(output, statistics, metrics, TimeProvider.System.GetElapsedTime(started)).ConfigureAwait(false);
             return 1;
         }
 
-        await WriteStatisticsAsync(output, statistics, TimeProvider.System.GetElapsedTime(started)).ConfigureAwait(false);
+        await WriteStatisticsAsync(output, statistics, metrics, TimeProvider.System.GetElapsedTime(started)).ConfigureAwait(false);
         foreach (var result in results)
         {
             await (result.Failed ? error : output).WriteLineAsync(result switch
@@ -112,8 +116,10 @@ internal static class BackfillCommand
         return problems.Count == 0 ? new BackfillRequest(symbols, interval, from!.Value, to) : null;
     }
 
-    private static async Task WriteStatisticsAsync(TextWriter output, BackfillStatistics s, TimeSpan elapsed)
+    /// <summary>The run's statistics, printed and recorded as metrics: once per run, however it ended.</summary>
+    private static async Task WriteStatisticsAsync(TextWriter output, BackfillStatistics s, BatchMetrics metrics, TimeSpan elapsed)
     {
+        metrics.Stored(s.RowsFetched, new MasterWriteResult(s.Added, s.Unchanged, s.Conflicting), refused: 0);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"requests         {s.Requests} in {elapsed.TotalSeconds:F1} s, weight charged {s.WeightCharged}, last X-MBX-USED-WEIGHT-1M {s.ServerUsedWeight}")).ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Lambda.BatchLayer.Master;
-using Lambda.Core.Progress;
+using Lambda.BatchLayer.Metrics;
 using Lambda.Core.CommandLine;
+using Lambda.Core.Progress;
 using Lambda.Core.Views;
 
 namespace Lambda.BatchLayer.Build;
@@ -15,6 +16,8 @@ internal static class BuildCommand
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
         var setup = CommandLineSetup.From(parseResult);
+        using var metrics = new BatchMetrics("build");
+        using var telemetry = setup.StartTelemetry("batch-layer");
         var until = parseResult.GetValue<DateOnly?>("--until");
         using var master = new MasterDataset(setup.DataDirectory);
         var inputs = BatchViewBuilder.Inputs(master.Partitions(), until);
@@ -33,6 +36,7 @@ internal static class BuildCommand
             return 1;
         }
 
+        metrics.Built(result.RowsRead, result.Candles, result.Metrics);
         var rate = result.Elapsed.TotalSeconds > 0 ? result.RowsRead / result.Elapsed.TotalSeconds : 0;
         var statistics = string.Create(CultureInfo.InvariantCulture,
             $"{result.PartitionsRead:N0} partition(s), {result.RowsRead:N0} klines read in {result.Elapsed.TotalSeconds:F2} s ({rate:N0} rows/s), {result.Symbols} symbol(s)");

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Lambda.BatchLayer.Master;
-using Lambda.Core.Progress;
+using Lambda.BatchLayer.Metrics;
 using Lambda.Core.CommandLine;
+using Lambda.Core.Progress;
 
 namespace Lambda.BatchLayer.Import;
 
@@ -17,6 +18,8 @@ internal static class ImportCommand
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
         var setup = CommandLineSetup.From(parseResult);
+        using var metrics = new BatchMetrics("import");
+        using var telemetry = setup.StartTelemetry("batch-layer");
         var options = new ImportOptions(
             parseResult.GetRequiredValue<string>("--exchange").Trim().ToLowerInvariant(),
             parseResult.GetValue<string?>("--symbol")?.Trim().ToUpperInvariant(),
@@ -44,6 +47,7 @@ internal static class ImportCommand
             }
         }
 
+        metrics.Stored(result.Rows, result.Written, result.BadRows);
         await ReportAsync(output, error, result).ConfigureAwait(false);
         if (result.Interrupted || result.FailedInputs > 0)
         {

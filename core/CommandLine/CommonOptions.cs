@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using Lambda.Core.Telemetry;
 
 namespace Lambda.Core.CommandLine;
 
@@ -98,6 +99,14 @@ public static class CommonOptions
         });
         return option;
     }
+
+    /// <summary><c>--metrics none|console|prometheus</c>: where the executable's metrics go (<c>Telemetry:Exporter</c>).</summary>
+    public static Option<string?> Metrics() => new Option<string?>("--metrics")
+    {
+        Description = "Export the metrics: console (every Telemetry:ConsoleInterval and at exit) or prometheus (scrape http://localhost:9464/metrics; Telemetry:PrometheusHost/Port); default none",
+        HelpName = "none|console|prometheus",
+        Recursive = true,
+    }.AcceptsOneOf([.. TelemetryOptions.Exporters]);
 
     /// <summary>A UTC day, <c>yyyy-MM-dd</c>.</summary>
     public static Option<DateOnly?> Day(string name, string description) => new(name)

@@ -21,7 +21,18 @@ public interface IEventSource : IAsyncDisposable
     /// has started (it fixes the end positions). Null for continuous sources.
     /// </summary>
     ReadExtent? Extent => null;
+
+    /// <summary>
+    /// How many messages each partition this reader holds has beyond what it read, as far as the reader
+    /// knows now (Kafka: the high watermark of the last fetch minus the position). Empty where the log
+    /// cannot say in messages (the embedded log counts bytes) or nothing was read yet.
+    /// </summary>
+    /// <remarks>Safe to call from another thread while <see cref="ReadAsync"/> runs: metrics read it.</remarks>
+    IReadOnlyList<PartitionLag> Lag() => [];
 }
+
+/// <summary>Messages in one partition beyond a reader's position: its consumer lag.</summary>
+public readonly record struct PartitionLag(string Topic, int Partition, long Messages);
 
 /// <summary>One message read from the log.</summary>
 /// <param name="Topic">The logical topic (without any configured prefix).</param>

@@ -34,6 +34,7 @@ public static class DashboardCommand
         };
         root.Options.Add(CommonOptions.DataDir());
         root.Options.Add(CommonOptions.Kafka());
+        root.Options.Add(CommonOptions.Metrics());
         root.SetAction(async (parseResult, cancellationToken) =>
         {
             var setup = CommandLineSetup.From(parseResult);
@@ -58,6 +59,8 @@ public static class DashboardCommand
                 return 1;
             }
 
+            // The web server's own meters too: requests and their durations, connections.
+            using var telemetry = setup.StartTelemetry("dashboard", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
             return await RunAsync(settings, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
         });
         return root;

@@ -1,8 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using Lambda.Core.CommandLine;
-using Lambda.Core.Views;
+using Lambda.Core.Configuration;
 using Lambda.Core.Progress;
+using Lambda.Core.Telemetry;
+using Lambda.Core.Views;
+using Lambda.Merge.Metrics;
 using Lambda.Merge.Reports;
 using Lambda.Merge.Serving;
 using Spectre.Console;
@@ -38,6 +41,8 @@ internal static class MergeRunCommand
             parseResult.GetRequiredValue<double>("--tolerance"),
             parseResult.GetRequiredValue<int>("--last"),
             !parseResult.GetValue<bool>("--no-chart"));
+        using var metrics = new MergeMetrics();
+        using var telemetry = LambdaTelemetry.Start(LambdaConfiguration.Build([LambdaTelemetry.CommandLineOverride(parseResult.GetValue<string?>("--metrics"))]), "merge");
         await output.WriteLineAsync($"Merging {MergeJob.BatchViewPath} and {MergeJob.SpeedViewsPath}/**/*.parquet under {options.DataDirectory}").ConfigureAwait(false);
         MergeResult result;
         try
@@ -61,6 +66,7 @@ internal static class MergeRunCommand
             return MergeExitCodes.Failed;
         }
 
+        metrics.Merged(result);
         var console = Console(output);
         LastDaysTable.Write(console, result.LastDays);
         await WriteSummaryAsync(output, options, result).ConfigureAwait(false);

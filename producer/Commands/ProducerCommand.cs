@@ -15,6 +15,7 @@ public static class ProducerCommand
         var root = new RootCommand("Lambda producer: exchange market data → normalize → validate → event log (Kafka or embedded topic files).");
         root.Options.Add(CommonOptions.DataDir());
         root.Options.Add(CommonOptions.Kafka());
+        root.Options.Add(CommonOptions.Metrics());
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(ReplayCommand.Build());
         return root;

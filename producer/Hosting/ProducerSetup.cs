@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Configuration;
+using Lambda.Core.Telemetry;
 using Lambda.Core.Transport.Kafka;
 using Lambda.Core.Transport.Live;
 using Lambda.Producer.Pipeline;
@@ -17,6 +18,8 @@ namespace Lambda.Producer.Hosting;
 /// </summary>
 public sealed class ProducerSetup : IDisposable
 {
+    private readonly LambdaTelemetry? _telemetry;
+
     private ProducerSetup(IConfigurationRoot configuration, KafkaOptions kafka, ProducerOptions producer, string dataDirectory, RedisOptions redis, ILoggerFactory? loggers = null)
     {
         Configuration = configuration;
@@ -24,8 +27,9 @@ public sealed class ProducerSetup : IDisposable
         Kafka = kafka;
         Producer = producer;
         DataDirectory = dataDirectory;
-        Loggers = loggers ?? LambdaLogging.Create(configuration);
         Statistics = new IngestStatistics(Clock);
+        _telemetry = loggers is null ? LambdaTelemetry.Start(configuration, "producer") : null;
+        Loggers = loggers ?? _telemetry!.Loggers;
     }
 
     public IConfigurationRoot Configuration { get; }
@@ -91,8 +95,17 @@ public sealed class ProducerSetup : IDisposable
 
     public void Dispose()
     {
+        // The telemetry first: its last export at exit reads the statistics' instruments.
+        if (_telemetry is not null)
+        {
+            _telemetry.Dispose();
+        }
+        else
+        {
+            Loggers.Dispose();
+        }
+
         Statistics.Dispose();
-        Loggers.Dispose();
     }
 
     /// <summary>Options given on the command line win over configuration; absent ones leave it alone.</summary>

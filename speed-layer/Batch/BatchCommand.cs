@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Configuration;
-using Lambda.Core.Views;
+using Lambda.Core.Telemetry;
 using Lambda.Core.Transport;
+using Lambda.Core.Views;
 using Lambda.Core.Windows;
+using Lambda.SpeedLayer.Metrics;
 
 namespace Lambda.SpeedLayer.Batch;
 
@@ -37,13 +39,16 @@ internal static class BatchCommand
             return 1;
         }
 
-        using var loggers = LambdaLogging.Create(configuration);
+        // The metrics outlive the telemetry, whose last export at exit reads their final figures.
+        using var metrics = new SpeedMetrics("batch");
+        using var telemetry = LambdaTelemetry.Start(configuration, "speed-layer");
+        var loggers = telemetry.Loggers;
         await output.WriteLineAsync($"Reading {string.Join(", ", options.Topics)} from the {EventLog.Describe(kafka, dataDirectory)} up to its current end"
             + (options.From is { } from ? $", from {from:yyyy-MM-dd}" : "")).ConfigureAwait(false);
         SpeedBatchResult result;
         try
         {
-            result = await new SpeedBatchJob(options, kafka, dataDirectory, loggers, output).RunAsync(cancellationToken).ConfigureAwait(false);
+            result = await new SpeedBatchJob(options, kafka, dataDirectory, loggers, output, metrics).RunAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -4,6 +4,7 @@ using Lambda.Core.Transport;
 using Lambda.Core.Windows;
 using Lambda.SpeedLayer.DeadLetters;
 using Lambda.SpeedLayer.Engine;
+using Lambda.SpeedLayer.Metrics;
 
 namespace Lambda.SpeedLayer.Batch;
 
@@ -55,6 +56,13 @@ internal sealed class BatchRead
     public List<TickerDayStats> TickerStats { get; } = [];
 
     public List<DeadLetter> DeadLetters { get; } = [];
+
+    /// <summary>The figures so far for the metrics (read from the exporter's thread: counts only, no enumeration).</summary>
+    public SpeedFigures Figures(long filesWritten, long deadLettersSent)
+    {
+        var counters = Start.Engine?.Counters ?? default;
+        return new(Read, Undeserializable, counters.Late, counters.Duplicates, KlineCandles.Count + TradeCandles.Count + TickerStats.Count, filesWritten, deadLettersSent);
+    }
 
     /// <summary>Takes one message of the log; <paramref name="extent"/> is what the source will read.</summary>
     public void Accept(ConsumedMessage message, ReadExtent? extent)

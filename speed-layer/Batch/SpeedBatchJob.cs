@@ -8,6 +8,7 @@ using Lambda.Core.Transport.Kafka;
 using Lambda.Core.Views;
 using Lambda.Core.Windows;
 using Lambda.SpeedLayer.DeadLetters;
+using Lambda.SpeedLayer.Metrics;
 using Lambda.SpeedLayer.Views;
 using Microsoft.Extensions.Logging;
 
@@ -52,7 +53,7 @@ public sealed record SpeedBatchResult(
 /// as of the start of the run, aggregates them with a <see cref="CandleWindowEngine"/>, flushes every
 /// window (the current one as incomplete) and writes the speed views atomically.
 /// </summary>
-public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka, string dataDirectory, ILoggerFactory loggers, TextWriter progress)
+public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka, string dataDirectory, ILoggerFactory loggers, TextWriter progress, SpeedMetrics? metrics = null)
 {
     /// <summary>Progress is updated every this many events (a power of two), so it costs nothing per event.</summary>
     private const int ProgressSample = 4096;
@@ -62,6 +63,8 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
     {
         var clock = Stopwatch.StartNew();
         var read = new BatchRead(options, CreateEngine);
+        long filesWritten = 0, deadLettersSent = 0;
+        metrics?.Observe(() => read.Figures(Volatile.Read(ref filesWritten), Volatile.Read(ref deadLettersSent)));
         await ReadLogAsync(read, cancellationToken).ConfigureAwait(false);
         var engine = read.Finish();
 
@@ -70,6 +73,7 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
         tickers.Sort(static (a, b) => SpeedViewFiles.CompareWindows(a.Exchange, a.Symbol, a.WindowStart, b.Exchange, b.Symbol, b.WindowStart));
         var interval = read.Start.Interval;
         var (candlesPath, tickersPath) = await WriteViewsAsync(view, tickers, Metadata(read.Read, interval), cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref filesWritten, tickersPath is null ? 1 : 2);
 
         // Dead letters last: the views are written whether or not the dead-letter topic takes them.
         string? deadLetterTarget = null;
@@ -79,6 +83,7 @@ public sealed class SpeedBatchJob(SpeedBatchOptions options, KafkaOptions kafka,
             deadLetterTarget = DeadLetterOutbox.Describe(kafka, dataDirectory, writer);
             await using var outbox = new DeadLetterOutbox(kafka, dataDirectory, writer, loggers);
             await outbox.DeliverAsync(read.DeadLetters, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref deadLettersSent, read.DeadLetters.Count);
         }
 
         return new(view, tickers, read.Read, read.Undeserializable, read.UndeserializableExamples, read.BeforeFrom, engine.Counters, interval, clock.Elapsed,

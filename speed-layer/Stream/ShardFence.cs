@@ -33,6 +33,9 @@ internal sealed class ShardFence
     /// <summary>This member's epoch of the shard.</summary>
     public long Epoch { get; }
 
+    /// <summary>No member took the shard since this epoch (read without the lock: a hint, the writes still check under it).</summary>
+    public bool IsCurrent => Current(_epochPath) == Epoch;
+
     /// <summary>The epoch a fence would check against now (0 before any member took the shard).</summary>
     public static long Current(string epochPath) =>
         File.Exists(epochPath) ? long.Parse(File.ReadAllText(epochPath).Trim(), NumberStyles.None, CultureInfo.InvariantCulture) : 0;

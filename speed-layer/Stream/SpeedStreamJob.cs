@@ -4,6 +4,7 @@ using Lambda.Core.Transport;
 using Lambda.Core.Transport.Kafka;
 using Lambda.Core.Windows;
 using Lambda.SpeedLayer.DeadLetters;
+using Lambda.SpeedLayer.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.SpeedLayer.Stream;
@@ -50,26 +51,40 @@ public sealed record SpeedStreamResult(
 /// Kafka's group assigns partitions to members, and a member holds the shards of the partition numbers it
 /// was given (a symbol's key lands on the same partition number in every topic); the embedded log is one
 /// shard. Each checkpoint (every <see cref="SpeedStreamOptions.Refresh"/>, after
-/// <see cref="SpeedStreamOptions.CheckpointEvery"/> events, when the group revokes a shard and at
+/// <see cref="SpeedStreamOptions.CheckpointEvery"/> events, when the group takes a shard away and at
 /// shutdown) writes a shard's parts, live view, dead letters and checkpoint file before committing its
 /// positions; an assigned shard resumes from its checkpoint file and deletes what was written after it.
 /// So the parts never hold a window twice nor miss one, however members come, go or die.
 /// </summary>
-public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOptions kafka, string dataDirectory, ILoggerFactory loggers) : IPartitionAssignmentListener
+/// <remarks>
+/// The group's callbacks (<see cref="OnAssigned"/>, <see cref="OnRevoked"/>) run inside the Kafka client's
+/// poll, on whichever thread polls. They only load or hand over shards, under a short lock, and never wait
+/// for asynchronous work: a revoked shard's last checkpoint is written by the read loop right after, under
+/// the shard's fence. If the next holder took the shard first, the fence refuses that write and the next
+/// holder redoes the events from the checkpoint it loaded; either way no window is lost or doubled.
+/// </remarks>
+public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOptions kafka, string dataDirectory, ILoggerFactory loggers, SpeedMetrics? metrics = null)
+    : IPartitionAssignmentListener
 {
     private readonly SpeedStreamLayout _layout = new(dataDirectory, options.Group);
     private readonly ILogger _logger = loggers.CreateLogger<SpeedStreamJob>();
-    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // Guards the shard maps against the group's callbacks; never held across an await.
+    private readonly Lock _shardsLock = new();
     private readonly SortedDictionary<int, StreamShard> _shards = [];
+    private readonly List<StreamShard> _handedOver = [];
+    private TaskCompletionSource _handOver = NewSignal();
     private DeadLetterOutbox? _outbox;
     private IEventSource? _source;
     private bool _stopping;
     private bool _resumed;
     private long _eventsThisRun;
+    private long _undeserializableThisRun;
     private long _windowsThisRun;
     private long _partsThisRun;
     private long _deadLettersThisRun;
     private long _lateThisRun;
+    private long _duplicatesThisRun;
     private long _notHeld;
 
     public SpeedStreamLayout Layout => _layout;
@@ -86,89 +101,29 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
         }
 
         var clock = Stopwatch.StartNew();
+        metrics?.Observe(Figures, () => Volatile.Read(ref _source)?.Lag() ?? []);
         await using var outbox = options.DeadLetterLate ? new DeadLetterOutbox(kafka, dataDirectory, "stream-" + options.Group, loggers) : null;
         _outbox = outbox;
         // Kafka's group hands this member partitions, and so shards, as it rebalances; the embedded log is one shard,
         // held from the start. Either way the source tells OnAssigned and starts where the shards' checkpoints say.
         var source = EventLog.CreateGroupSource(kafka, dataDirectory, options.Group, options.Topics, this, loggers);
         _source = source;
-        List<StreamShard> held = [];
+        List<StreamShard> held;
         await using (source.ConfigureAwait(false))
         {
-            var enumerator = source.ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-            Task<bool>? next = null;
-            var sinceCheckpoint = 0;
-            var due = clock.Elapsed + options.Refresh;
             try
             {
-                try
-                {
-                    while (true)
-                    {
-                        next ??= enumerator.MoveNextAsync().AsTask();
-                        var wait = due - clock.Elapsed;
-                        if (!next.IsCompleted && wait > TimeSpan.Zero)
-                        {
-                            await Task.WhenAny(next, Task.Delay(wait, cancellationToken)).ConfigureAwait(false);
-                            cancellationToken.ThrowIfCancellationRequested();
-                        }
-
-                        if (next.IsCompleted)
-                        {
-                            var more = await next.ConfigureAwait(false);
-                            next = null;
-                            if (!more)
-                            {
-                                break;
-                            }
-
-                            // No read is in progress here, so no rebalance can change the shards while feeding.
-                            Feed(enumerator.Current);
-                            sinceCheckpoint++;
-                        }
-
-                        var idleClosed = clock.Elapsed >= due && LeaveOutIdleInputs();
-                        if ((sinceCheckpoint > 0 || idleClosed) && (sinceCheckpoint >= options.CheckpointEvery || clock.Elapsed >= due))
-                        {
-                            await CheckpointAllAsync(force: false, cancellationToken).ConfigureAwait(false);
-                            sinceCheckpoint = 0;
-                        }
-
-                        if (clock.Elapsed >= due)
-                        {
-                            due = clock.Elapsed + options.Refresh;
-                        }
-                    }
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    // Ctrl+C: finish with a last checkpoint below.
-                }
-                finally
-                {
-                    if (next is not null)
-                    {
-                        try
-                        {
-                            await next.ConfigureAwait(false);
-                        }
-                        catch (OperationCanceledException)
-                        {
-                            // The read was cancelled with the run.
-                        }
-                    }
-
-                    await enumerator.DisposeAsync().ConfigureAwait(false);
-                }
-
+                await ReadAndCheckpointAsync(source, clock, cancellationToken).ConfigureAwait(false);
+                await CheckpointHandedOverAsync().ConfigureAwait(false);
                 await CheckpointAllAsync(force: true, CancellationToken.None).ConfigureAwait(false);
-                held = [.. _shards.Values];
+                held = HeldShards();
             }
             finally
             {
                 // Closing the consumer revokes its partitions: after the last checkpoint (or a failure) they
                 // only need dropping; a failed run leaves its shards to their checkpoints.
                 _stopping = true;
+                Volatile.Write(ref _source, null);
             }
         }
 
@@ -177,75 +132,188 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
             LogNotHeld(_notHeld);
         }
 
+        return Result(held, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Feeds every message to its shard and checkpoints when due, until the log ends (the embedded log read to
+    /// its end by a test) or <paramref name="cancellationToken"/> is cancelled (Ctrl+C; the caller's last checkpoint follows).
+    /// </summary>
+    private async Task ReadAndCheckpointAsync(IEventSource source, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var enumerator = source.ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        Task<bool>? next = null;
+        var sinceCheckpoint = 0;
+        var due = clock.Elapsed + options.Refresh;
+        try
+        {
+            while (true)
+            {
+                next ??= enumerator.MoveNextAsync().AsTask();
+                var handOver = _handOver.Task;
+                var wait = due - clock.Elapsed;
+                if (!next.IsCompleted && !handOver.IsCompleted && wait > TimeSpan.Zero)
+                {
+                    await Task.WhenAny(next, handOver, Task.Delay(wait, cancellationToken)).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                if (handOver.IsCompleted)
+                {
+                    await CheckpointHandedOverAsync().ConfigureAwait(false);
+                }
+
+                if (next.IsCompleted)
+                {
+                    var more = await next.ConfigureAwait(false);
+                    next = null;
+                    if (!more)
+                    {
+                        return;
+                    }
+
+                    // No read is in progress here, so no rebalance can change the shards while feeding.
+                    Feed(enumerator.Current);
+                    sinceCheckpoint++;
+                }
+
+                var idleClosed = clock.Elapsed >= due && LeaveOutIdleInputs();
+                if ((sinceCheckpoint > 0 || idleClosed) && (sinceCheckpoint >= options.CheckpointEvery || clock.Elapsed >= due))
+                {
+                    await CheckpointAllAsync(force: false, cancellationToken).ConfigureAwait(false);
+                    sinceCheckpoint = 0;
+                }
+
+                if (clock.Elapsed >= due)
+                {
+                    due = clock.Elapsed + options.Refresh;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C: the caller finishes with a last checkpoint.
+        }
+        finally
+        {
+            await FinishReadAsync(enumerator, next).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits for a read still in flight (cancelled with the run) and closes the enumerator.</summary>
+    private static async Task FinishReadAsync(IAsyncEnumerator<ConsumedMessage> enumerator, Task<bool>? next)
+    {
+        if (next is not null)
+        {
+            try
+            {
+                await next.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The read was cancelled with the run.
+            }
+        }
+
+        await enumerator.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private SpeedStreamResult Result(List<StreamShard> held, TimeSpan elapsed)
+    {
         var counters = held.Aggregate(default(WindowCounters), (sum, s) => new(sum.Merged + s.Counters.Merged, sum.Duplicates + s.Counters.Duplicates,
             sum.Late + s.Counters.Late, sum.Ignored + s.Counters.Ignored));
         return new(_eventsThisRun, _windowsThisRun, _partsThisRun, _deadLettersThisRun, _lateThisRun, [.. held.Select(s => s.Id)],
-            held.Sum(s => s.EventsRead), held.Sum(s => s.Undeserializable), held.Sum(s => s.WindowsClosed), held.Sum(s => s.NextPart), counters, clock.Elapsed, _resumed);
+            held.Sum(s => s.EventsRead), held.Sum(s => s.Undeserializable), held.Sum(s => s.WindowsClosed), held.Sum(s => s.NextPart), counters, elapsed, _resumed);
     }
 
-    /// <summary>The shards of these partition numbers are now ours: load their checkpoints.</summary>
+    /// <summary>This run's figures for the metrics (read from the exporter's thread: each is one aligned 64-bit read).</summary>
+    private SpeedFigures Figures() => new(
+        Volatile.Read(ref _eventsThisRun), Volatile.Read(ref _undeserializableThisRun), Volatile.Read(ref _lateThisRun), Volatile.Read(ref _duplicatesThisRun),
+        Volatile.Read(ref _windowsThisRun), Volatile.Read(ref _partsThisRun), Volatile.Read(ref _deadLettersThisRun));
+
+    /// <summary>
+    /// The shards of these partition numbers are now ours: load their checkpoints, or take back a shard handed
+    /// over for its last checkpoint that no one else took meanwhile (an eager rebalance revokes every partition
+    /// and often gives the same ones back), which goes on from its state in memory.
+    /// </summary>
     public IReadOnlyList<LogPosition> OnAssigned(IReadOnlyList<LogPartition> partitions)
     {
         var numbers = partitions.Select(p => ShardOf(p.Partition)).Distinct().Order().ToList();
-        _gate.Wait();
-        try
+        lock (_shardsLock)
         {
             var start = new List<LogPosition>();
             foreach (var number in numbers)
             {
                 if (!_shards.TryGetValue(number, out var shard))
                 {
-                    // The fence first: once the epoch is taken, a previous holder that wakes up cannot write over what is loaded here.
-                    var fence = ShardFence.Take(_layout, number, CancellationToken.None);
-                    shard = StreamShard.Resume(number, options, _layout, loggers.CreateLogger<StreamShard>(), TimeProvider.System, fence);
+                    shard = TakeBack(number) ?? Load(number);
                     _shards.Add(number, shard);
-                    _resumed |= shard.Resumed;
                 }
 
-                start.AddRange(shard.StartPositions);
+                start.AddRange(shard.ReadPositions);
             }
 
             LogShardsAssigned(string.Join(",", numbers), string.Join(",", _shards.Keys));
             return start;
         }
-        finally
-        {
-            _gate.Release();
-        }
     }
 
-    /// <summary>The group takes these shards away: write their checkpoints (unless lost to another member already), then drop them.</summary>
+    private StreamShard? TakeBack(int number)
+    {
+        var index = _handedOver.FindIndex(s => s.Id == number);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var shard = _handedOver[index];
+        _handedOver.RemoveAt(index);
+        return shard.StillFenced ? shard : null;
+    }
+
+    private StreamShard Load(int number)
+    {
+        // The fence first: once the epoch is taken, a previous holder that wakes up cannot write over what is loaded here.
+        var fence = ShardFence.Take(_layout, number, CancellationToken.None);
+        var shard = StreamShard.Resume(number, options, _layout, loggers.CreateLogger<StreamShard>(), TimeProvider.System, fence);
+        _resumed |= shard.Resumed;
+        return shard;
+    }
+
+    /// <summary>
+    /// The group takes these shards away: hand them to the read loop for a last checkpoint (unless lost to
+    /// another member already, or the run is stopping after its own last checkpoint) and stop feeding them.
+    /// </summary>
     public void OnRevoked(IReadOnlyList<LogPartition> partitions, bool lost)
     {
         var numbers = partitions.Select(p => ShardOf(p.Partition)).Distinct().Order().ToList();
-        _gate.Wait();
-        try
+        lock (_shardsLock)
         {
             foreach (var number in numbers)
             {
-                if (!_shards.TryGetValue(number, out var shard))
+                if (_shards.Remove(number, out var shard) && !lost && !_stopping && shard.NeedsCheckpoint)
                 {
-                    continue;
+                    _handedOver.Add(shard);
                 }
-
-                if (!lost && !_stopping && _source is not null && shard.NeedsCheckpoint)
-                {
-                    // Inside the rebalance: the next holder may start as soon as this returns, so wait for the files.
-                    Count(shard.CheckpointAsync(_source, _outbox, DateTimeOffset.UtcNow, CancellationToken.None).GetAwaiter().GetResult());
-                }
-
-                _shards.Remove(number);
             }
 
             LogShardsRevoked(string.Join(",", numbers), lost, string.Join(",", _shards.Keys));
         }
-        finally
-        {
-            _gate.Release();
-        }
+
+        _handOver.TrySetResult();
     }
 
     private static int ShardOf(string partition) => int.Parse(partition, NumberStyles.None, CultureInfo.InvariantCulture);
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private List<StreamShard> HeldShards()
+    {
+        lock (_shardsLock)
+        {
+            return [.. _shards.Values];
+        }
+    }
 
     private void Feed(ConsumedMessage message)
     {
@@ -258,49 +326,61 @@ public sealed partial class SpeedStreamJob(SpeedStreamOptions options, KafkaOpti
             return;
         }
 
-        var late = shard.Counters.Late;
+        var (late, duplicates, undeserializable) = (shard.Counters.Late, shard.Counters.Duplicates, shard.Undeserializable);
         shard.Feed(message);
         _lateThisRun += shard.Counters.Late - late;
+        _duplicatesThisRun += shard.Counters.Duplicates - duplicates;
+        _undeserializableThisRun += shard.Undeserializable - undeserializable;
     }
 
     /// <summary>Every held shard leaves out its idle inputs; true when that closed windows somewhere.</summary>
     private bool LeaveOutIdleInputs()
     {
-        _gate.Wait();
-        try
+        var closed = false;
+        foreach (var shard in HeldShards())
         {
-            var closed = false;
-            foreach (var shard in _shards.Values)
-            {
-                closed |= shard.LeaveOutIdleInputs();
-            }
+            closed |= shard.LeaveOutIdleInputs();
+        }
 
-            return closed;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return closed;
     }
 
     private async Task CheckpointAllAsync(bool force, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var now = DateTimeOffset.UtcNow;
+        foreach (var shard in HeldShards().Where(s => force || s.NeedsCheckpoint))
         {
-            var now = DateTimeOffset.UtcNow;
-            foreach (var shard in _shards.Values.Where(s => force || s.NeedsCheckpoint).ToList())
+            if (Count(await shard.CheckpointAsync(_source!, _outbox, now, cancellationToken).ConfigureAwait(false)))
             {
-                if (Count(await shard.CheckpointAsync(_source!, _outbox, now, cancellationToken).ConfigureAwait(false)))
+                // Fenced off: another member holds it now; its messages still arriving here are skipped.
+                lock (_shardsLock)
                 {
-                    // Fenced off: another member holds it now; its messages still arriving here are skipped.
                     _shards.Remove(shard.Id);
                 }
             }
         }
-        finally
+    }
+
+    /// <summary>
+    /// The last checkpoint of the shards the group took away, without a commit (the group may be between
+    /// generations; the next holder starts from the checkpoint file). Not cancellable: it is short, and the
+    /// next holder is better served by the newest checkpoint.
+    /// </summary>
+    private async Task CheckpointHandedOverAsync()
+    {
+        List<StreamShard> handedOver;
+        lock (_shardsLock)
         {
-            _gate.Release();
+            // A new signal before taking the list: a shard handed over from now on sets the new one.
+            _handOver = NewSignal();
+            handedOver = [.. _handedOver];
+            _handedOver.Clear();
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        foreach (var shard in handedOver)
+        {
+            Count(await shard.CheckpointAsync(source: null, _outbox, now, CancellationToken.None).ConfigureAwait(false));
         }
     }
 

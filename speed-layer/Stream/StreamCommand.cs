@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Configuration;
-using Lambda.Core.Views;
+using Lambda.Core.Telemetry;
 using Lambda.Core.Transport;
+using Lambda.Core.Views;
 using Lambda.SpeedLayer.DeadLetters;
+using Lambda.SpeedLayer.Metrics;
 
 namespace Lambda.SpeedLayer.Stream;
 
@@ -39,8 +41,11 @@ internal static class StreamCommand
             return 1;
         }
 
-        using var loggers = LambdaLogging.Create(configuration);
-        var job = new SpeedStreamJob(options, kafka, dataDirectory, loggers);
+        // The metrics outlive the telemetry, whose last export at exit reads their final figures.
+        using var metrics = new SpeedMetrics("stream");
+        using var telemetry = LambdaTelemetry.Start(configuration, "speed-layer");
+        var loggers = telemetry.Loggers;
+        var job = new SpeedStreamJob(options, kafka, dataDirectory, loggers, metrics);
         var deadLetters = options.DeadLetterLate
             ? "late events → " + DeadLetterOutbox.Describe(kafka, dataDirectory, "stream-" + options.Group)
             : "late events counted, not dead-lettered";

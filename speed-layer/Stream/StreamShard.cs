@@ -72,8 +72,11 @@ internal sealed partial class StreamShard
 
     public WindowCounters Counters => _start.Engine?.Counters ?? default;
 
-    /// <summary>Where reading resumes: the positions of the last checkpoint.</summary>
-    public IReadOnlyList<LogPosition> StartPositions { get; private init; } = [];
+    /// <summary>Where reading goes on while the shard stays in memory: after the last message fed, else where its checkpoint says.</summary>
+    public IReadOnlyList<LogPosition> ReadPositions => [.. _positions.Values];
+
+    /// <summary>No other member took the shard since this one did.</summary>
+    public bool StillFenced => _fence.IsCurrent;
 
     /// <summary>
     /// Loads the shard's checkpoint (none: a fresh shard that reads from the beginning) and deletes what
@@ -89,7 +92,7 @@ internal sealed partial class StreamShard
             throw new InvalidDataException($"Checkpoint file {layout.CheckpointPath(id)} belongs to group {checkpoint.Group} shard {checkpoint.Shard}, not {layout.Group} shard {id}");
         }
 
-        var shard = new StreamShard(id, options, layout, logger, time, fence) { Resumed = checkpoint is not null, StartPositions = checkpoint?.Positions ?? [] };
+        var shard = new StreamShard(id, options, layout, logger, time, fence) { Resumed = checkpoint is not null };
         if (checkpoint is not null)
         {
             foreach (var p in checkpoint.Positions)
@@ -153,13 +156,14 @@ internal sealed partial class StreamShard
     /// <summary>
     /// (1) One part per closing of windows since the last checkpoint, (2) the live view of the open
     /// windows, (3) the late events' dead letters, delivered and flushed, (4) the checkpoint file, every
-    /// file atomically, and only then (5) the positions committed to the source.
+    /// file atomically, and only then (5) the positions committed to the source (none: a shard the group
+    /// took away, whose next holder starts from the checkpoint file, which is the truth anyway).
     /// </summary>
     /// <remarks>
     /// Under the shard's fence: when another member took the shard meanwhile (a later epoch), nothing is
     /// written, the refusal is logged and returned (<see cref="CheckpointWritten.Refused"/>), and the caller drops the shard.
     /// </remarks>
-    public async Task<CheckpointWritten> CheckpointAsync(IEventSource source, DeadLetterOutbox? outbox, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<CheckpointWritten> CheckpointAsync(IEventSource? source, DeadLetterOutbox? outbox, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var fenced = _fence.Enter(out var currentEpoch, cancellationToken);
         if (fenced is null)
@@ -236,7 +240,7 @@ internal sealed partial class StreamShard
         // (5) Only now tell the source. Informational (restarts start from the checkpoint file), so a
         // commit the group refuses, e.g. while it rebalances, is reported, not fatal.
         string? commitError = null;
-        if (positions.Count > 0)
+        if (positions.Count > 0 && source is not null)
         {
             try
             {

@@ -163,7 +163,7 @@ public sealed class PerInputWatermarkTests : IDisposable
         {
             // A restart that made no progress (a busy machine) gets a later kill moment next time, so the run always ends.
             stalled.Should().BeLessThan(8, "restarts whose kill moment keeps doubling should make progress");
-            using var process = SpeedLayerProcess.Start(["--data-dir", dataDir, .. StreamOptions]);
+            using var process = LambdaProcess.Start(["--data-dir", dataDir, .. StreamOptions]);
             await process.RunJobForAsync(TimeSpan.FromMilliseconds(random.Next(100, 1200) << stalled), Timeout);
             process.HasExited.Should().BeFalse("stream runs until it is stopped: " + process.Output);
             await process.KillAsync(); // SIGKILL
@@ -199,7 +199,7 @@ public sealed class PerInputWatermarkTests : IDisposable
         var dataDir = await DataDirAsync(withTrades: false);
         var completeDays = Klines().Select(k => DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(k.OpenTime).UtcDateTime)).Distinct().Count() - 1;
 
-        using var process = SpeedLayerProcess.Start(["--data-dir", dataDir, "stream", "--refresh", "200ms", "--group", "test", "--idle-timeout", "1s", .. BothTopics]);
+        using var process = LambdaProcess.Start(["--data-dir", dataDir, "stream", "--refresh", "200ms", "--group", "test", "--idle-timeout", "1s", .. BothTopics]);
 
         // crypto-trades has nothing: until it is idle it holds the watermark; then the klines close their days (the
         // klines topic, read to its end, goes idle too: with every input idle the furthest one counts).

@@ -68,7 +68,7 @@ public sealed class ShardFenceTests : IDisposable
         }
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, Func<string> context, params SpeedLayerProcess[] members)
+    private static async Task WaitForAsync(Func<bool> condition, Func<string> context, params LambdaProcess[] members)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
@@ -110,14 +110,14 @@ public sealed class ShardFenceTests : IDisposable
         var dataDir = NewDataDir();
         await SyntheticKlines.PublishAsync(new KafkaOptions(), dataDir, before);
 
-        using var first = SpeedLayerProcess.Start(["--data-dir", dataDir, .. StreamOptions]);
+        using var first = LambdaProcess.Start(["--data-dir", dataDir, .. StreamOptions]);
         await WaitForAsync(() => EventsRead(dataDir) == before.Count, () => first.Output, first);
         Field(Checkpoints(dataDir)[0].Json, "epoch").Should().Be(1);
         await first.FreezeAsync();
         try
         {
             await SyntheticKlines.PublishAsync(new KafkaOptions(), dataDir, after);
-            using var second = SpeedLayerProcess.Start(["--data-dir", dataDir, .. StreamOptions]);
+            using var second = LambdaProcess.Start(["--data-dir", dataDir, .. StreamOptions]);
             await WaitForAsync(() => EventsRead(dataDir) == klines.Count, () => second.Output, second);
             Field(Checkpoints(dataDir)[0].Json, "epoch").Should().Be(2);
             await first.ThawAsync();
@@ -137,7 +137,7 @@ public sealed class ShardFenceTests : IDisposable
             }
         }
 
-        using (var single = SpeedLayerProcess.Start(["--data-dir", reference, .. StreamOptions]))
+        using (var single = LambdaProcess.Start(["--data-dir", reference, .. StreamOptions]))
         {
             await WaitForAsync(() => EventsRead(reference) == klines.Count, () => single.Output, single);
             (await single.InterruptAsync(Timeout)).Should().Be(0, single.Output);
@@ -163,8 +163,8 @@ public sealed class ShardFenceTests : IDisposable
         string[] Arguments(string dataDir) => ["--data-dir", dataDir, "--kafka", _cluster.BootstrapServers, .. StreamOptions];
 
         var dataDir = NewDataDir();
-        using var first = SpeedLayerProcess.Start(Arguments(dataDir), QuickGroup);
-        using var second = SpeedLayerProcess.Start(Arguments(dataDir), QuickGroup);
+        using var first = LambdaProcess.Start(Arguments(dataDir), QuickGroup);
+        using var second = LambdaProcess.Start(Arguments(dataDir), QuickGroup);
         await WaitForAsync(() => EventsRead(dataDir) == before.Count && Checkpoints(dataDir).Count == Partitions
             && HeldShards(first).Count > 0 && HeldShards(second).Count > 0, () => first.Output + second.Output, first, second);
         var frozenShards = HeldShards(first);
@@ -194,7 +194,7 @@ public sealed class ShardFenceTests : IDisposable
         }
 
         var reference = NewDataDir();
-        using (var single = SpeedLayerProcess.Start(Arguments(reference), QuickGroup))
+        using (var single = LambdaProcess.Start(Arguments(reference), QuickGroup))
         {
             await WaitForAsync(() => EventsRead(reference) == klines.Count && Checkpoints(reference).Count == Partitions, () => single.Output, single);
             (await single.InterruptAsync(Timeout)).Should().Be(0, single.Output);
@@ -204,7 +204,7 @@ public sealed class ShardFenceTests : IDisposable
     }
 
     /// <summary>The shards a member holds by its last "held now" log line.</summary>
-    private static List<int> HeldShards(SpeedLayerProcess member)
+    private static List<int> HeldShards(LambdaProcess member)
     {
         var held = Regex.Matches(member.Output, @"held now: ([0-9,]*)").LastOrDefault()?.Groups[1].Value ?? "";
         return [.. held.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)];

@@ -165,7 +165,7 @@ public sealed class SpeedStreamCommandTests : IDisposable
             // A restart that made no progress (a busy machine) gets a later kill moment next time, so the run
             // always ends, however slow the machine, with every kill still at a random moment.
             stalled.Should().BeLessThan(8, "restarts whose kill moment keeps doubling should make progress");
-            using var process = SpeedLayerProcess.Start(["--data-dir", dataDir, .. StreamOptions]);
+            using var process = LambdaProcess.Start(["--data-dir", dataDir, .. StreamOptions]);
             await process.RunJobForAsync(TimeSpan.FromMilliseconds(random.Next(200, 1500) << stalled), Timeout);
 
             var partsNow = SpeedViews.PartFiles(dataDir).Count;

@@ -56,7 +56,7 @@ public sealed class SpeedStreamKafkaTests : IDisposable
     private string[] StreamArguments(string dataDir) =>
         ["--data-dir", dataDir, "--kafka", _cluster.BootstrapServers, "stream", "--group", Group, "--refresh", "200ms", "--checkpoint-every", "50"];
 
-    private static async Task WaitForCandlesAsync(string dataDir, int count, Func<string> context, params SpeedLayerProcess[] members)
+    private static async Task WaitForCandlesAsync(string dataDir, int count, Func<string> context, params LambdaProcess[] members)
     {
         var clock = Stopwatch.StartNew();
         while (SpeedViews.Parts(dataDir).Count < count)
@@ -71,7 +71,7 @@ public sealed class SpeedStreamKafkaTests : IDisposable
     private async Task<string> ReferenceRunAsync(int candles)
     {
         var dataDir = NewDataDir();
-        using var member = SpeedLayerProcess.Start(StreamArguments(dataDir), QuickGroup);
+        using var member = LambdaProcess.Start(StreamArguments(dataDir), QuickGroup);
         await WaitForCandlesAsync(dataDir, candles, () => member.Output, member);
         (await member.InterruptAsync(Timeout)).Should().Be(0, member.Output);
         return dataDir;
@@ -107,9 +107,9 @@ public sealed class SpeedStreamKafkaTests : IDisposable
         shards.Should().BeGreaterThan(1, "the symbols spread over several partitions, so that moving partitions matters");
 
         var dataDir = NewDataDir();
-        using var first = SpeedLayerProcess.Start(StreamArguments(dataDir), QuickGroup);
+        using var first = LambdaProcess.Start(StreamArguments(dataDir), QuickGroup);
         await WaitForCandlesAsync(dataDir, candles / 4, () => first.Output, first);
-        using var second = SpeedLayerProcess.Start(StreamArguments(dataDir), QuickGroup);
+        using var second = LambdaProcess.Start(StreamArguments(dataDir), QuickGroup);
         await WaitForCandlesAsync(dataDir, candles / 2, () => first.Output + second.Output, first, second);
         await second.KillAsync(); // SIGKILL: its shards go back to the first member after the session timeout
         await WaitForCandlesAsync(dataDir, candles, () => first.Output + second.Output, first);
@@ -136,7 +136,7 @@ public sealed class SpeedStreamKafkaTests : IDisposable
             // A restart that made no progress (a busy machine) gets a later kill moment next time, so the run
             // always ends, however slow the machine, with every kill still at a random moment.
             stalled.Should().BeLessThan(8, "restarts whose kill moment keeps doubling should make progress");
-            using var member = SpeedLayerProcess.Start(StreamArguments(dataDir), QuickGroup);
+            using var member = LambdaProcess.Start(StreamArguments(dataDir), QuickGroup);
             // The group gives the partitions to the new member once the killed one timed out; kill it at a random moment after that.
             var clock = Stopwatch.StartNew();
             while (!member.Output.Contains("Shards assigned", StringComparison.Ordinal))

@@ -23,7 +23,7 @@ public sealed class SpeedStreamRealBrokerTests : IDisposable
         var environment = kafka.Settings.ToDictionary(s => $"LAMBDA_Kafka__Settings__{s.Key}", s => s.Value);
         environment["LAMBDA_Kafka__TopicPrefix"] = kafka.TopicPrefix;
 
-        using var member = SpeedLayerProcess.Start(
+        using var member = LambdaProcess.Start(
             ["--data-dir", _dataDir, "--kafka", kafka.BootstrapServers!, "stream", "--group", "real", "--lateness", "1h", "--refresh", "200ms"], environment);
         var clock = Stopwatch.StartNew();
         // Both closed days written and the late kline's letter delivered: the partitions are read at their own pace, so

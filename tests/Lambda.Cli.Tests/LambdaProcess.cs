@@ -3,15 +3,15 @@ using System.Text;
 
 namespace Lambda.Cli.Tests;
 
-/// <summary>The <c>speed-layer</c> executable in a child process, so that tests can SIGKILL it or run several.</summary>
-internal sealed class SpeedLayerProcess : IDisposable
+/// <summary>One of our executables (<c>speed-layer</c> unless told) in a child process, so that tests can signal it, SIGKILL it or run several.</summary>
+internal sealed class LambdaProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private SpeedLayerProcess(Process process) => _process = process;
+    private LambdaProcess(Process process) => _process = process;
 
-    public static SpeedLayerProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public static LambdaProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string executable = "speed-layer")
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -19,7 +19,7 @@ internal sealed class SpeedLayerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "speed-layer.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, executable + ".dll"));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -30,8 +30,8 @@ internal sealed class SpeedLayerProcess : IDisposable
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("speed-layer did not start");
-        var child = new SpeedLayerProcess(process);
+        var process = Process.Start(start) ?? throw new InvalidOperationException(executable + " did not start");
+        var child = new LambdaProcess(process);
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
         process.ErrorDataReceived += (_, e) => child.Append(e.Data);
         process.BeginOutputReadLine();
@@ -93,6 +93,13 @@ internal sealed class SpeedLayerProcess : IDisposable
     {
         _process.Kill();
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Waits for the process to end by itself.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
     }
 
     /// <summary>SIGINT, as Ctrl+C: the process checkpoints, leaves its group and exits.</summary>
