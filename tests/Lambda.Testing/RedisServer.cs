@@ -35,9 +35,21 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken = default)
     {
-        var server = new RedisServer(FindBinary(), FreePort());
-        await server.RestartAsync(cancellationToken).ConfigureAwait(false);
-        return server;
+        // A free port can be taken between asking for it and binding it (test assemblies run side by side,
+        // each starting servers): then another attempt on another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = new RedisServer(FindBinary(), FreePort());
+            try
+            {
+                await server.RestartAsync(cancellationToken).ConfigureAwait(false);
+                return server;
+            }
+            catch (PortTakenException) when (attempt < 5)
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Starts the server (again) on the same port and returns once it answers PING.</summary>
@@ -68,11 +80,25 @@ public sealed class RedisServer : IAsyncDisposable
         _process.BeginErrorReadLine();
 
         var deadline = Stopwatch.StartNew();
-        while (!await AnswersPingAsync(cancellationToken).ConfigureAwait(false))
+        while (true)
         {
+            var answering = await AnsweringProcessAsync(cancellationToken).ConfigureAwait(false);
+            if (answering == _process.Id)
+            {
+                return;
+            }
+
+            // Another server on this port answers (ours could not bind it): its clients and ours would mix, and
+            // its owner may kill it under us. The answering process id is what tells the two apart.
+            if (answering is { } other)
+            {
+                await KillAsync().ConfigureAwait(false);
+                throw new PortTakenException($"port {Port} is served by another redis-server (pid {other})");
+            }
+
             if (_process.HasExited || deadline.Elapsed > StartDeadline)
             {
-                throw new InvalidOperationException($"redis-server on port {Port} did not answer PING (exit code {(_process.HasExited ? _process.ExitCode : "none: still running")})");
+                throw new InvalidOperationException($"redis-server on port {Port} did not answer (exit code {(_process.HasExited ? _process.ExitCode : "none: still running")})");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false); // poll interval, the deadline bounds it
@@ -95,7 +121,8 @@ public sealed class RedisServer : IAsyncDisposable
         _process?.Dispose();
     }
 
-    private async Task<bool> AnswersPingAsync(CancellationToken cancellationToken)
+    /// <summary>The process id of the redis-server answering on the port (its <c>INFO server</c>), or null when none answers yet.</summary>
+    private async Task<int?> AnsweringProcessAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -104,14 +131,26 @@ public sealed class RedisServer : IAsyncDisposable
             attempt.CancelAfter(TimeSpan.FromSeconds(2));
             await client.ConnectAsync(IPAddress.Loopback, Port, attempt.Token).ConfigureAwait(false);
             var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray(), attempt.Token).ConfigureAwait(false);
-            var buffer = new byte[16];
-            var read = await stream.ReadAsync(buffer, attempt.Token).ConfigureAwait(false);
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+            await stream.WriteAsync("INFO server\r\n"u8.ToArray(), attempt.Token).ConfigureAwait(false);
+            const string key = "\r\nprocess_id:";
+            var text = "";
+            var buffer = new byte[4096];
+            int start;
+            while ((start = text.IndexOf(key, StringComparison.Ordinal)) < 0 || text.IndexOf('\r', start + key.Length) < 0)
+            {
+                var read = await stream.ReadAsync(buffer, attempt.Token).ConfigureAwait(false);
+                if (read == 0 || (text += Encoding.ASCII.GetString(buffer, 0, read)).StartsWith('-'))
+                {
+                    return null; // closed, or an error such as LOADING: not ready yet
+                }
+            }
+
+            start += key.Length;
+            return int.Parse(text[start..text.IndexOf('\r', start)], CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return false;
+            return null;
         }
     }
 
@@ -138,3 +177,6 @@ public sealed class RedisServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>The port a <see cref="RedisServer"/> was given turned out to be another server's.</summary>
+internal sealed class PortTakenException(string message) : Exception(message);

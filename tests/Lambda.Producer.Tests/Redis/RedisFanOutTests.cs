@@ -45,7 +45,16 @@ public sealed partial class RedisFanOutTests : IAsyncLifetime, IDisposable
         log[Topics.DeadLetter].Should().ContainSingle();
 
         var total = log.Values.Sum(lines => lines.Count);
-        await Deadline.WaitUntilAsync(() => subscriber.Received >= total, TimeSpan.FromSeconds(30), $"{total} messages on the subscriber");
+        try
+        {
+            await Deadline.WaitUntilAsync(() => subscriber.Received >= total, TimeSpan.FromSeconds(60), $"{total} messages on the subscriber");
+        }
+        catch (TimeoutException e)
+        {
+            // What arrived, per channel, and whether the server is still ours tell a slow subscriber from a lost one.
+            throw new TimeoutException($"{e.Message}; received {subscriber.Received}: "
+                + string.Join(", ", LiveChannels.All.Select(c => $"{c} {subscriber.Messages(c).Count}")) + $"; redis-server {(_redis.IsRunning ? "running" : "gone")}", e);
+        }
         foreach (var topic in Topics.All)
         {
             // Same bytes, same order: the fan-out publishes each event's JSON contract as the log stores it.
