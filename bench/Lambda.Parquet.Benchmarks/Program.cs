@@ -4,7 +4,7 @@ using Lambda.Core.Views;
 using Lambda.Parquet.Benchmarks;
 using Lambda.Testing;
 
-// The Parquet benchmark of issues #4 and #14: our Parquet.Net path (the views' row adapter) against
+// The Parquet benchmark: our Parquet.Net path (the views' row adapter) against
 // DuckDB on the same candle-shaped rows, Snappy, in the same run. Usage: Lambda.Parquet.Benchmarks [--rows N] [--runs N] [--quick]
 var rows = 10_000_000L;
 var runs = 3;

@@ -129,7 +129,7 @@ public static class CandleSemantics
         WindowCompleteness.PassedByEventTime,
         DailyCandleColumns);
 
-    /// <summary>The seed's ticker view: first/last/min/max/avg price, the last 24 h volumes seen, the tick count.</summary>
+    /// <summary>The ticker view: first/last/min/max/avg price, the last 24 h volumes seen, the tick count.</summary>
     public static WindowRecipe Tickers { get; } = new(
         Topics.Prices,
         WindowTime: "event_time",

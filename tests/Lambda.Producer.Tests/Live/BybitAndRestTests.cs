@@ -1,5 +1,6 @@
 using Lambda.Core.Contracts;
 using Lambda.FakeExchange;
+using Lambda.Testing;
 
 namespace Lambda.Producer.Tests.Live;
 
@@ -26,7 +27,8 @@ public sealed class BybitAndRestTests
         await using var producer = LiveProducer.Start(exchange, options);
 
         var connection = await exchange.Bybit.WaitForConnectionAsync(1, Wait);
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // Four pings 200 ms apart outlast the server's 800 ms without one: the connection lives only if they keep coming.
+        await Deadline.WaitUntilAsync(() => exchange.Bybit.PingTimes(1).Count >= 4 || !connection.IsOpen, Wait, "four pings");
         await exchange.Bybit.PublishAsync("tickers.COIN3USDT", BybitTicker("COIN3USDT", 42));
 
         var tickers = await producer.WaitForEventsAsync<TickerEvent>(Topics.Prices, 1);
