@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Lambda.Core.Views;
 using Lambda.Producer.Commands;
@@ -92,7 +90,7 @@ public sealed partial class MetricsExportTests : IDisposable
     public async Task Speed_stream_serves_its_figures_on_the_prometheus_endpoint_while_it_runs()
     {
         var klines = await ReplayAsync();
-        var port = FreePort();
+        var port = LocalPorts.Free();
         using var stream = LambdaProcess.Start(["--data-dir", _dataDir, "stream", "--refresh", "1s", "--metrics", "prometheus"],
             new Dictionary<string, string> { ["LAMBDA_Telemetry__PrometheusPort"] = port.ToString(CultureInfo.InvariantCulture) });
         using var http = new HttpClient();
@@ -123,12 +121,5 @@ public sealed partial class MetricsExportTests : IDisposable
         var line = scrape.Split('\n').FirstOrDefault(l => l.StartsWith(metric + "{", StringComparison.Ordinal));
         // name{labels} value [timestamp]
         return line is null ? null : (long)double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -39,7 +39,7 @@ public sealed class RedisServer : IAsyncDisposable
         // each starting servers): then another attempt on another port.
         for (var attempt = 1; ; attempt++)
         {
-            var server = new RedisServer(FindBinary(), FreePort());
+            var server = new RedisServer(FindBinary(), LocalPorts.Free());
             try
             {
                 await server.RestartAsync(cancellationToken).ConfigureAwait(false);
@@ -168,13 +168,6 @@ public sealed class RedisServer : IAsyncDisposable
                    .Concat(["/usr/bin/redis-server", "/usr/sbin/redis-server"])
                    .FirstOrDefault(File.Exists)
                ?? throw new InvalidOperationException("redis-server is not installed: run scripts/setup-system.sh (apt-get install -y redis-server)");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using System.Net.Sockets;
 using Lambda.Core.CommandLine;
 using Lambda.Core.Telemetry;
+using Lambda.Testing;
 using Microsoft.Extensions.Configuration;
 
 namespace Lambda.Core.Tests.Telemetry;
@@ -12,12 +12,6 @@ public sealed class LambdaTelemetryTests
     private static IConfiguration Settings(params (string Key, string Value)[] settings) =>
         new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [Fact]
     public void Without_an_exporter_only_logging_starts()
@@ -31,7 +25,7 @@ public sealed class LambdaTelemetryTests
     [Fact]
     public async Task The_prometheus_endpoint_serves_every_Lambda_meter_with_its_tags()
     {
-        var port = FreePort();
+        var port = LocalPorts.Free();
         using var telemetry = LambdaTelemetry.Start(Settings(("Telemetry:Exporter", "prometheus"), ("Telemetry:PrometheusPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture))), "test");
         using var meter = new Meter("Lambda.TelemetryTests");
         var counter = meter.CreateCounter<long>("lambda.telemetry_tests.events", "{event}");
@@ -65,7 +59,7 @@ public sealed class LambdaTelemetryTests
     public void A_prometheus_port_already_taken_is_refused_in_one_line()
     {
         using var taken = new HttpListener();
-        var port = FreePort();
+        var port = LocalPorts.Free();
         taken.Prefixes.Add($"http://localhost:{port}/");
         taken.Start();
 
