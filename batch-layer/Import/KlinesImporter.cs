@@ -90,123 +90,151 @@ public sealed class KlinesImporter(MasterDataset master, ImportOptions options, 
             return Failed(display, symbolRefusal!);
         }
 
-        // The interval is settled once the first rows are read: the name or --interval declares it, the timestamps must agree.
-        var declared = options.Interval ?? nameInterval;
-        string? interval = null;
-        // Bad rows before the first good one are held back: when no row of the file is a kline (empty,
-        // binary, a missing column) that is one error about the file, not one per row.
-        var heldBack = new List<BadRow>();
-        var goodRows = 0L;
-        var pending = new List<KlineRow>();
-        var chunk = new List<Kline>(Math.Min(options.ChunkRows, 16_384));
-        var written = MasterWriteResult.None;
-        long rows = 0, badRows = 0;
-
-        void Reject(KlineRow row, string reason)
+        var file = new FileRows(display, nameInterval, options, bad);
+        foreach (var row in KlinesCsvReader.Read(reader, options.Interval ?? nameInterval))
         {
-            badRows++;
-            var badRow = new BadRow(display, row.Line, reason, row.Raw);
-            if (goodRows == 0)
+            progress.AddRows(1);
+            if (file.Accept(row) is { } refusal)
             {
-                heldBack.Add(badRow);
+                return Failed(display, refusal, file.Rows, file.BadRows);
+            }
+
+            if (file.Chunk.Count >= options.ChunkRows)
+            {
+                await WriteChunkAsync(symbol, file).ConfigureAwait(false);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return new ImportedFile(display, symbol, file.Interval, file.Rows, file.Written, file.BadRows, null, "interrupted before the end of the file");
+                }
+            }
+        }
+
+        if (file.Finish() is { } problem)
+        {
+            return Failed(display, problem, file.Rows, file.BadRows);
+        }
+
+        if (file.Chunk.Count > 0)
+        {
+            // A whole chunk is written even on Ctrl+C: it is quick, and its counts stay true.
+            await WriteChunkAsync(symbol, file).ConfigureAwait(false);
+        }
+
+        return new ImportedFile(display, symbol.ToUpperInvariant(), file.Interval, file.Rows, file.Written, file.BadRows, null, null);
+    }
+
+    /// <summary>Writes the file's chunk into the master dataset (never cut short: its counts must stay true) and empties it.</summary>
+    private async Task WriteChunkAsync(string symbol, FileRows file)
+    {
+        file.Written += await master.AddAsync(options.Exchange, symbol, file.Interval!, file.Chunk, MasterOrigins.Import, CancellationToken.None).ConfigureAwait(false);
+        file.Chunk.Clear();
+    }
+
+    private static ImportedFile Failed(string name, string error, long rows = 0, long badRows = 0) =>
+        new(name, null, null, rows, MasterWriteResult.None, badRows, error, null);
+
+    /// <summary>
+    /// One file's rows as they are read: the interval settled from the first rows (the name or <c>--interval</c>
+    /// declares it, the timestamps must agree), the valid klines gathered into the next chunk, the bad rows
+    /// reported, and the counts.
+    /// </summary>
+    /// <remarks>
+    /// Bad rows before the first good one are held back: when no row of the file is a kline (empty, binary, a
+    /// missing column) that is one error about the file, not one per row.
+    /// </remarks>
+    private sealed class FileRows(string display, string? nameInterval, ImportOptions options, BadRowsReport bad)
+    {
+        private readonly List<BadRow> _heldBack = [];
+        private readonly List<KlineRow> _pending = [];
+        private long _goodRows;
+
+        public string? Interval { get; private set; }
+
+        public List<Kline> Chunk { get; } = new(Math.Min(options.ChunkRows, 16_384));
+
+        public MasterWriteResult Written { get; set; } = MasterWriteResult.None;
+
+        public long Rows { get; private set; }
+
+        public long BadRows { get; private set; }
+
+        /// <summary>Takes one row; returns why the whole file is refused (its klines contradict its labels), or null.</summary>
+        public string? Accept(KlineRow row)
+        {
+            Rows++;
+            if (row.Kline is null)
+            {
+                Reject(row, row.Error ?? "unreadable");
+                return null;
+            }
+
+            if (_goodRows++ == 0)
+            {
+                _heldBack.ForEach(bad.Add);
+                _heldBack.Clear();
+            }
+
+            if (Interval is not null)
+            {
+                Take(row);
+                return null;
+            }
+
+            _pending.Add(row);
+            return _pending.Count < KlineLabels.InferenceRows ? null : Settle();
+        }
+
+        /// <summary>At the end of the file: why it is refused (no kline in it, or its few klines contradict its labels), or null.</summary>
+        public string? Finish()
+        {
+            if (_goodRows == 0)
+            {
+                return Rows == 0
+                    ? "the file holds no rows"
+                    : $"no row of the file is a kline (first problem, line {_heldBack[0].Line}: {_heldBack[0].Reason})";
+            }
+
+            return _pending.Count > 0 ? Settle() : null;
+        }
+
+        private string? Settle()
+        {
+            var (settled, refusal) = KlineLabels.Interval(nameInterval, options.Interval, [.. _pending.Select(r => r.Kline!)]);
+            Interval = settled;
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+
+            _pending.ForEach(Take);
+            _pending.Clear();
+            return null;
+        }
+
+        private void Take(KlineRow row)
+        {
+            if (KlineRules.Problem(row.Kline!, Interval!) is { } problem)
+            {
+                Reject(row, problem);
+            }
+            else
+            {
+                Chunk.Add(row.Kline!);
+            }
+        }
+
+        private void Reject(KlineRow row, string reason)
+        {
+            BadRows++;
+            var badRow = new BadRow(display, row.Line, reason, row.Raw);
+            if (_goodRows == 0)
+            {
+                _heldBack.Add(badRow);
             }
             else
             {
                 bad.Add(badRow);
             }
         }
-
-        void Take(KlineRow row)
-        {
-            if (KlineRules.Problem(row.Kline!, interval!) is { } problem)
-            {
-                Reject(row, problem);
-            }
-            else
-            {
-                chunk.Add(row.Kline!);
-            }
-        }
-
-        string? Settle()
-        {
-            var (settled, refusal) = KlineLabels.Interval(nameInterval, options.Interval, [.. pending.Select(r => r.Kline!)]);
-            interval = settled;
-            return refusal;
-        }
-
-        foreach (var row in KlinesCsvReader.Read(reader, declared))
-        {
-            rows++;
-            progress.AddRows(1);
-            if (row.Kline is null)
-            {
-                Reject(row, row.Error ?? "unreadable");
-                continue;
-            }
-
-            if (goodRows++ == 0)
-            {
-                heldBack.ForEach(bad.Add);
-                heldBack.Clear();
-            }
-
-            if (interval is null)
-            {
-                pending.Add(row);
-                if (pending.Count < KlineLabels.InferenceRows)
-                {
-                    continue;
-                }
-
-                if (Settle() is { } refusal)
-                {
-                    return Failed(display, refusal, rows, badRows);
-                }
-
-                pending.ForEach(Take);
-                pending.Clear();
-                continue;
-            }
-
-            Take(row);
-            if (chunk.Count >= options.ChunkRows)
-            {
-                written += await master.AddAsync(options.Exchange, symbol, interval, chunk, MasterOrigins.Import, CancellationToken.None).ConfigureAwait(false);
-                chunk.Clear();
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    return new ImportedFile(display, symbol, interval, rows, written, badRows, null, "interrupted before the end of the file");
-                }
-            }
-        }
-
-        if (goodRows == 0)
-        {
-            return Failed(display, rows == 0
-                ? "the file holds no rows"
-                : $"no row of the file is a kline (first problem, line {heldBack[0].Line}: {heldBack[0].Reason})", rows, badRows);
-        }
-
-        if (pending.Count > 0)
-        {
-            if (Settle() is { } refusal)
-            {
-                return Failed(display, refusal, rows, badRows);
-            }
-
-            pending.ForEach(Take);
-        }
-
-        if (chunk.Count > 0)
-        {
-            // A whole chunk is written even on Ctrl+C: it is quick, and its counts stay true.
-            written += await master.AddAsync(options.Exchange, symbol, interval!, chunk, MasterOrigins.Import, CancellationToken.None).ConfigureAwait(false);
-        }
-
-        return new ImportedFile(display, symbol.ToUpperInvariant(), interval, rows, written, badRows, null, null);
     }
-
-    private static ImportedFile Failed(string name, string error, long rows = 0, long badRows = 0) =>
-        new(name, null, null, rows, MasterWriteResult.None, badRows, error, null);
 }

@@ -89,98 +89,104 @@ public sealed class BinanceStreamNormalizer(TimeProvider clock) : IFrameNormaliz
     private FrameOutcome ReadEnvelope(ref Utf8JsonReader reader, string source, out MarketEvent? marketEvent)
     {
         marketEvent = null;
-        var top = default(EventType);
-        var data = default(EventType);
-        var wrapped = default(EventType);
-        var dataKind = JsonTokenType.None;
-        var streamType = BinanceEventType.None;
-        string? streamLabel = null;
-        var isReply = false;
-        var isError = false;
-        string? errorMessage = null;
-
+        var envelope = default(Envelope);
         while (JsonFields.NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("data"u8))
             {
-                reader.Read();
-                dataKind = reader.TokenType;
-                if (dataKind == JsonTokenType.StartObject)
+                if (ReadData(ref reader, source, ref envelope, out marketEvent) is { } problem)
                 {
-                    var lookahead = reader;
-                    data = LookAhead(ref lookahead, stopAtEnvelope: false);
-                    if (data.Type != BinanceEventType.None
-                        && BinancePayloads.Read(data.Type, ref reader, source, clock, out marketEvent) is { } problem)
-                    {
-                        return FrameOutcome.Malformed(problem);
-                    }
+                    return FrameOutcome.Malformed(problem);
                 }
-
-                // Skip is a no-op on the payload's closing brace, where a read payload leaves the reader.
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("stream"u8))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String)
-                {
-                    streamType = ClassifyStream(ref reader, out streamLabel);
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-            else if (reader.ValueTextEquals("e"u8))
-            {
-                reader.Read();
-                top = ReadEventType(ref reader);
-            }
-            else if (reader.ValueTextEquals("event"u8))
-            {
-                // The WebSocket API wraps connection events: {"event":{"e":"serverShutdown","E":…}}.
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.StartObject)
-                {
-                    var lookahead = reader;
-                    wrapped = LookAhead(ref lookahead, stopAtEnvelope: false);
-                }
-
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("result"u8) || reader.ValueTextEquals("id"u8))
-            {
-                isReply = true;
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("code"u8) || reader.ValueTextEquals("error"u8))
-            {
-                isError = true;
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("msg"u8))
-            {
-                reader.Read();
-                errorMessage = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                reader.Skip();
             }
             else
             {
-                reader.Skip();
+                ReadOther(ref reader, ref envelope);
             }
         }
 
         JsonFields.EnsureEnd(ref reader);
+        return Outcome(envelope, marketEvent);
+    }
 
-        switch (dataKind)
+    /// <summary><c>data</c>: our event read in place when its <c>e</c> says it is one; anything else only classified.</summary>
+    private string? ReadData(ref Utf8JsonReader reader, string source, ref Envelope envelope, out MarketEvent? marketEvent)
+    {
+        marketEvent = null;
+        reader.Read();
+        envelope.DataKind = reader.TokenType;
+        if (envelope.DataKind == JsonTokenType.StartObject)
+        {
+            var lookahead = reader;
+            envelope.Data = LookAhead(ref lookahead, stopAtEnvelope: false);
+            if (envelope.Data.Type != BinanceEventType.None
+                && BinancePayloads.Read(envelope.Data.Type, ref reader, source, clock, out marketEvent) is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        // Skip is a no-op on the payload's closing brace, where a read payload leaves the reader.
+        reader.Skip();
+        return null;
+    }
+
+    /// <summary>The envelope's other fields: <c>stream</c>, a top-level or wrapped <c>e</c>, and those of replies and errors.</summary>
+    private static void ReadOther(ref Utf8JsonReader reader, ref Envelope envelope)
+    {
+        if (reader.ValueTextEquals("stream"u8))
+        {
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                envelope.StreamType = ClassifyStream(ref reader, out envelope.StreamLabel);
+                return;
+            }
+        }
+        else if (reader.ValueTextEquals("e"u8))
+        {
+            reader.Read();
+            envelope.Top = ReadEventType(ref reader);
+            return;
+        }
+        else if (reader.ValueTextEquals("event"u8))
+        {
+            // The WebSocket API wraps connection events: {"event":{"e":"serverShutdown","E":…}}.
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                var lookahead = reader;
+                envelope.Wrapped = LookAhead(ref lookahead, stopAtEnvelope: false);
+            }
+        }
+        else if (reader.ValueTextEquals("msg"u8))
+        {
+            reader.Read();
+            envelope.ErrorMessage = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        }
+        else
+        {
+            envelope.IsReply |= reader.ValueTextEquals("result"u8) || reader.ValueTextEquals("id"u8);
+            envelope.IsError |= reader.ValueTextEquals("code"u8) || reader.ValueTextEquals("error"u8);
+        }
+
+        // From a property name this skips its value; from a value, an object or array whole (a plain one is read already).
+        reader.Skip();
+    }
+
+    /// <summary>What the frame was, once every field is read.</summary>
+    private static FrameOutcome Outcome(in Envelope envelope, MarketEvent? marketEvent)
+    {
+        switch (envelope.DataKind)
         {
             case JsonTokenType.StartObject:
+                var data = envelope.Data;
                 return marketEvent is not null ? FrameOutcome.Events
                     : data.Problem is not null ? FrameOutcome.Malformed(data.Problem)
                     : data.OtherName is not null ? FrameOutcome.Ignored(data.OtherName)
                     // The stream says it is ours, yet the payload does not say what it is: broken, not foreign.
-                    : streamType != BinanceEventType.None ? FrameOutcome.Malformed(JsonFields.Missing("e"))
-                    : FrameOutcome.Ignored(streamLabel ?? "payload without event type");
+                    : envelope.StreamType != BinanceEventType.None ? FrameOutcome.Malformed(JsonFields.Missing("e"))
+                    : FrameOutcome.Ignored(envelope.StreamLabel ?? "payload without event type");
             case JsonTokenType.StartArray:
                 return FrameOutcome.Ignored("array payload");
             case JsonTokenType.None:
@@ -189,11 +195,12 @@ public sealed class BinanceStreamNormalizer(TimeProvider clock) : IFrameNormaliz
                 return FrameOutcome.Malformed(JsonFields.Problem("data", "is not an object"));
         }
 
+        var top = envelope.Top;
         return top.Problem is not null ? FrameOutcome.Malformed(top.Problem)
             : top.OtherName is not null ? FrameOutcome.Ignored(top.OtherName)
-            : wrapped.OtherName is not null ? FrameOutcome.Ignored(wrapped.OtherName)
-            : isError ? FrameOutcome.Ignored(errorMessage is null ? "error reply" : "error reply: " + errorMessage)
-            : isReply ? FrameOutcome.Ignored("reply")
+            : envelope.Wrapped.OtherName is not null ? FrameOutcome.Ignored(envelope.Wrapped.OtherName)
+            : envelope.IsError ? FrameOutcome.Ignored(envelope.ErrorMessage is null ? "error reply" : "error reply: " + envelope.ErrorMessage)
+            : envelope.IsReply ? FrameOutcome.Ignored("reply")
             : FrameOutcome.Ignored("payload without event type");
     }
 
@@ -282,4 +289,18 @@ public sealed class BinanceStreamNormalizer(TimeProvider clock) : IFrameNormaliz
     /// <param name="OtherName">The <c>e</c> of an event that is not ours.</param>
     /// <param name="Problem">Why <c>e</c> could not be read.</param>
     private readonly record struct EventType(BinanceEventType Type, string? OtherName, string? Problem);
+
+    /// <summary>What the fields of one envelope said, as they are read.</summary>
+    private struct Envelope
+    {
+        public EventType Top;
+        public EventType Data;
+        public EventType Wrapped;
+        public JsonTokenType DataKind;
+        public BinanceEventType StreamType;
+        public string? StreamLabel;
+        public bool IsReply;
+        public bool IsError;
+        public string? ErrorMessage;
+    }
 }

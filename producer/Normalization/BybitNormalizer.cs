@@ -60,146 +60,157 @@ public sealed class BybitNormalizer(TimeProvider clock) : IFrameNormalizer
             return FrameOutcome.Malformed("frame is not a JSON object");
         }
 
-        var topic = Topic.None;
-        string? topicName = null;
-        long? timestamp = null;
-        bool? isDelta = null;
-        var data = default(Range);
-        var hasData = false;
-        BybitTicker? ticker = null;
-        List<BybitTrade>? trades = null;
-        string? op = null;
-        string? message = null;
-        bool? success = null;
-        string? problem = null;
-
-        while (problem is null && JsonFields.NextProperty(ref reader))
-        {
-            if (reader.ValueTextEquals("topic"u8))
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    return FrameOutcome.Malformed(JsonFields.Problem("topic", "is not a string"));
-                }
-
-                topic = reader.ValueSpan.StartsWith("tickers."u8) ? Topic.Ticker
-                    : reader.ValueSpan.StartsWith("publicTrade."u8) ? Topic.Trade
-                    : Topic.Other;
-                topicName = topic == Topic.Other ? reader.GetString() : null;
-            }
-            else if (reader.ValueTextEquals("ts"u8))
-            {
-                problem = JsonFields.Int64(ref reader, "ts", ref timestamp);
-            }
-            else if (reader.ValueTextEquals("type"u8))
-            {
-                reader.Read();
-                isDelta = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("delta"u8);
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("data"u8))
-            {
-                reader.Read();
-                hasData = true;
-                if (topic == Topic.Trade)
-                {
-                    trades = new List<BybitTrade>(capacity: 4);
-                    problem = BybitPayloads.ReadTrades(ref reader, trades);
-                }
-                else if (topic == Topic.Ticker && isDelta == false)
-                {
-                    problem = BybitPayloads.ReadTicker(ref reader, out var read);
-                    ticker = read;
-                }
-                else
-                {
-                    var start = (int)reader.TokenStartIndex;
-                    reader.Skip();
-                    data = start..(int)reader.BytesConsumed;
-                }
-            }
-            else if (reader.ValueTextEquals("op"u8))
-            {
-                reader.Read();
-                op = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("ret_msg"u8))
-            {
-                reader.Read();
-                message = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("success"u8))
-            {
-                reader.Read();
-                success = reader.TokenType switch
-                {
-                    JsonTokenType.True => true,
-                    JsonTokenType.False => false,
-                    _ => null,
-                };
-                reader.Skip();
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
-        if (problem is not null)
+        var envelope = default(Envelope);
+        if (ReadEnvelope(ref reader, ref envelope) is { } problem)
         {
             return FrameOutcome.Malformed(problem);
         }
 
         JsonFields.EnsureEnd(ref reader);
-
-        switch (topic)
+        if (NotMarketData(envelope) is { } ignored)
         {
-            case Topic.None:
-                return FrameOutcome.Ignored(ControlLabel(op, message, success) ?? "frame without topic");
-            case Topic.Other:
-                return FrameOutcome.Ignored($"topic '{topicName}'");
-            case Topic.Ticker when isDelta == true:
-                // Spot sends snapshots only; a delta (linear/inverse) holds just the changed fields.
-                return FrameOutcome.Ignored("ticker delta");
+            return ignored;
         }
 
-        if (!hasData)
+        if (!envelope.HasData)
         {
             return FrameOutcome.Malformed(JsonFields.Missing("data"));
         }
 
-        if (timestamp is not { } ts)
+        if (envelope.Timestamp is not { } ts)
         {
             return FrameOutcome.Malformed(JsonFields.Missing("ts"));
         }
 
-        if (ticker is null && trades is null)
+        if (envelope.Ticker is null && envelope.Trades is null && ReadNotedData(frame, ref envelope) is { } dataProblem)
         {
-            var dataReader = new Utf8JsonReader(frame[data]);
-            dataReader.Read();
-            if (topic == Topic.Ticker)
-            {
-                problem = BybitPayloads.ReadTicker(ref dataReader, out var read);
-                ticker = read;
-            }
-            else
-            {
-                trades = new List<BybitTrade>(capacity: 4);
-                problem = BybitPayloads.ReadTrades(ref dataReader, trades);
-            }
+            return FrameOutcome.Malformed(dataProblem);
+        }
 
+        return envelope.Topic == Topic.Ticker
+            ? Ticker(envelope.Ticker.GetValueOrDefault(), ts, source, output)
+            : Trades(envelope.Trades!, ts, source, output);
+    }
+
+    /// <summary>The frame's fields, one pass; the first problem ends it.</summary>
+    private static string? ReadEnvelope(ref Utf8JsonReader reader, ref Envelope envelope)
+    {
+        while (JsonFields.NextProperty(ref reader))
+        {
+            var problem = reader.ValueTextEquals("topic"u8) ? ReadTopic(ref reader, ref envelope)
+                : reader.ValueTextEquals("ts"u8) ? JsonFields.Int64(ref reader, "ts", ref envelope.Timestamp)
+                : reader.ValueTextEquals("data"u8) ? ReadData(ref reader, ref envelope)
+                : ReadOther(ref reader, ref envelope);
             if (problem is not null)
             {
-                return FrameOutcome.Malformed(problem);
+                return problem;
             }
         }
 
-        return topic == Topic.Ticker
-            ? Ticker(ticker.GetValueOrDefault(), ts, source, output)
-            : Trades(trades!, ts, source, output);
+        return null;
+    }
+
+    private static string? ReadTopic(ref Utf8JsonReader reader, ref Envelope envelope)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return JsonFields.Problem("topic", "is not a string");
+        }
+
+        envelope.Topic = reader.ValueSpan.StartsWith("tickers."u8) ? Topic.Ticker
+            : reader.ValueSpan.StartsWith("publicTrade."u8) ? Topic.Trade
+            : Topic.Other;
+        envelope.TopicName = envelope.Topic == Topic.Other ? reader.GetString() : null;
+        return null;
+    }
+
+    /// <summary><c>data</c> read in place when <c>topic</c> (and for tickers <c>type</c>) came before it, else its place noted.</summary>
+    private static string? ReadData(ref Utf8JsonReader reader, ref Envelope envelope)
+    {
+        reader.Read();
+        envelope.HasData = true;
+        if (envelope.Topic == Topic.Trade)
+        {
+            envelope.Trades = new List<BybitTrade>(capacity: 4);
+            return BybitPayloads.ReadTrades(ref reader, envelope.Trades);
+        }
+
+        if (envelope.Topic == Topic.Ticker && envelope.IsDelta == false)
+        {
+            var problem = BybitPayloads.ReadTicker(ref reader, out var ticker);
+            envelope.Ticker = ticker;
+            return problem;
+        }
+
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        envelope.Data = start..(int)reader.BytesConsumed;
+        return null;
+    }
+
+    /// <summary><c>type</c> and the fields of replies to our requests (<c>op</c>, <c>ret_msg</c>, <c>success</c>); anything else is skipped.</summary>
+    private static string? ReadOther(ref Utf8JsonReader reader, ref Envelope envelope)
+    {
+        if (reader.ValueTextEquals("type"u8))
+        {
+            reader.Read();
+            envelope.IsDelta = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("delta"u8);
+        }
+        else if (reader.ValueTextEquals("op"u8))
+        {
+            reader.Read();
+            envelope.Op = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        }
+        else if (reader.ValueTextEquals("ret_msg"u8))
+        {
+            reader.Read();
+            envelope.Message = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        }
+        else if (reader.ValueTextEquals("success"u8))
+        {
+            reader.Read();
+            envelope.Success = reader.TokenType switch
+            {
+                JsonTokenType.True => true,
+                JsonTokenType.False => false,
+                _ => null,
+            };
+        }
+        else
+        {
+            reader.Read();
+        }
+
+        // An object or array value is skipped whole; a plain value is already read.
+        reader.Skip();
+        return null;
+    }
+
+    /// <summary>What a frame that carries no market data is, or null when it does.</summary>
+    private static FrameOutcome? NotMarketData(in Envelope envelope) => envelope.Topic switch
+    {
+        Topic.None => FrameOutcome.Ignored(ControlLabel(envelope.Op, envelope.Message, envelope.Success) ?? "frame without topic"),
+        Topic.Other => FrameOutcome.Ignored($"topic '{envelope.TopicName}'"),
+        // Spot sends snapshots only; a delta (linear/inverse) holds just the changed fields.
+        Topic.Ticker when envelope.IsDelta == true => FrameOutcome.Ignored("ticker delta"),
+        _ => null,
+    };
+
+    /// <summary>Reads <c>data</c> from its noted place, now that the envelope said what it is.</summary>
+    private static string? ReadNotedData(ReadOnlySpan<byte> frame, ref Envelope envelope)
+    {
+        var reader = new Utf8JsonReader(frame[envelope.Data]);
+        reader.Read();
+        if (envelope.Topic == Topic.Ticker)
+        {
+            var problem = BybitPayloads.ReadTicker(ref reader, out var ticker);
+            envelope.Ticker = ticker;
+            return problem;
+        }
+
+        envelope.Trades = new List<BybitTrade>(capacity: 4);
+        return BybitPayloads.ReadTrades(ref reader, envelope.Trades);
     }
 
     private FrameOutcome Ticker(BybitTicker t, long timestamp, string source, ICollection<MarketEvent> output)
@@ -266,5 +277,21 @@ public sealed class BybitNormalizer(TimeProvider clock) : IFrameNormalizer
         }
 
         return op is null ? null : op + " reply";
+    }
+
+    /// <summary>What the fields of one frame said, as they are read.</summary>
+    private struct Envelope
+    {
+        public Topic Topic;
+        public string? TopicName;
+        public long? Timestamp;
+        public bool? IsDelta;
+        public Range Data;
+        public bool HasData;
+        public BybitTicker? Ticker;
+        public List<BybitTrade>? Trades;
+        public string? Op;
+        public string? Message;
+        public bool? Success;
     }
 }
