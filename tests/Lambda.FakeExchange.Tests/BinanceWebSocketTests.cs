@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
+using Lambda.Testing;
 
 namespace Lambda.FakeExchange.Tests;
 
@@ -226,12 +227,26 @@ public sealed class BinanceWebSocketTests : ServerTest
 
         // A pending receive lets ClientWebSocket answer the server's pings.
         var receiving = client.ReceiveAsync();
-        await Task.Delay(700);
+        await Deadline.WaitUntilAsync(() => connection.Wire.PongsReceived >= 3 || !connection.IsOpen, TimeSpan.FromSeconds(30), "three pongs on the wire");
 
-        connection.IsOpen.Should().BeTrue();
-        receiving.IsCompleted.Should().BeFalse();
+        connection.IsOpen.Should().BeTrue($"the pongs keep it open (closed by: {connection.ClosedBy})");
+        connection.Wire.PingsSent.Should().BeGreaterThanOrEqualTo(connection.Wire.PongsReceived, "each pong answers a ping");
+        receiving.IsCompleted.Should().BeFalse("pings and pongs are not messages");
         (await Server.Binance.PublishAsync("btcusdt@trade", "{}")).Should().Be(1);
         (await receiving).Text.Should().Be("""{"stream":"btcusdt@trade","data":{}}""");
+    }
+
+    [Fact]
+    public async Task Without_a_ping_interval_no_ping_is_sent()
+    {
+        var client = await ConnectAsync(BinanceStreamUri("btcusdt@trade"));
+        var connection = await Server.Binance.WaitForConnectionAsync(1, Wait);
+
+        (await Server.Binance.PublishAsync("btcusdt@trade", "{}")).Should().Be(1);
+        (await client.ReceiveTextAsync()).Should().Be("""{"stream":"btcusdt@trade","data":{}}""");
+
+        connection.Wire.PingsSent.Should().Be(0);
+        connection.Wire.FramesSent.Should().BeGreaterThanOrEqualTo(1, "the message itself crossed the wire and was counted");
     }
 
     [Fact]
@@ -246,6 +261,8 @@ public sealed class BinanceWebSocketTests : ServerTest
 
         closedAt.Should().NotBeNull();
         connection.ClosedBy.Should().Be("pong missing");
+        connection.Wire.PingsSent.Should().BeGreaterThanOrEqualTo(1);
+        connection.Wire.PongsReceived.Should().Be(0);
     }
 
     [Fact]

@@ -42,15 +42,17 @@ public sealed class FakeBinance
     private TimeSpan _weightWindow = TimeSpan.FromMinutes(1);
     private bool _weightWindowAlignedToClock;
     private int _usedWeight;
+    private readonly WireFrames _wire;
     private DateTimeOffset? _weightWindowStart;
     private int _failRemaining;
     private int _failStatus;
     private int _failRetryAfterSeconds;
 
-    internal FakeBinance(Func<bool> stopping, StallTolerantClock clock)
+    internal FakeBinance(Func<bool> stopping, StallTolerantClock clock, WireFrames wire)
     {
         _stopping = stopping;
         _clock = clock;
+        _wire = wire;
     }
 
     /// <summary>Every WebSocket connection ever opened, in order.</summary>
@@ -310,6 +312,7 @@ public sealed class FakeBinance
             new FakeConnection(ordinal, socket, context, streams.Distinct(StringComparer.Ordinal), keepAliveTimeout, _clock)
             {
                 ServerShutdownGrace = grace,
+                Wire = _wire.Of(context.Connection.Id),
             });
         if (_stopping())
         {

@@ -67,6 +67,12 @@ public sealed class FakeConnection
         ConnectionId = Guid.NewGuid().ToString("N");
     }
 
+    /// <summary>
+    /// The WebSocket frames of this connection counted on the wire: the keep-alive pings ASP.NET Core sent and
+    /// the pongs the client answered, which no handler sees.
+    /// </summary>
+    public WireCount Wire { get; internal init; } = new();
+
     /// <summary>1 for the first connection ever opened on this endpoint, 2 for the second...</summary>
     public int Ordinal { get; }
 

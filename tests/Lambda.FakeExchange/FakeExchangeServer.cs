@@ -30,16 +30,16 @@ public sealed class FakeExchangeServer : IAsyncDisposable
     private static readonly TimeSpan HousekeepingPeriod = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly CancellationTokenSource _housekeepingStop = new();
     private readonly StallTolerantClock _clock = new();
+    private readonly WireFrames _wire = new();
     private Task _housekeeping = Task.CompletedTask;
     private int _stopping;
 
-    private FakeExchangeServer(WebApplication app)
+    private FakeExchangeServer()
     {
-        _app = app;
-        Binance = new FakeBinance(() => Volatile.Read(ref _stopping) != 0, _clock);
+        Binance = new FakeBinance(() => Volatile.Read(ref _stopping) != 0, _clock, _wire);
         Bybit = new FakeBybit(() => Volatile.Read(ref _stopping) != 0, _clock);
         HttpBase = new Uri("http://127.0.0.1/");
         WebSocketBase = new Uri("ws://127.0.0.1/");
@@ -68,16 +68,18 @@ public sealed class FakeExchangeServer : IAsyncDisposable
             ApplicationName = typeof(FakeExchangeServer).Assembly.GetName().Name,
         });
         builder.Logging.ClearProviders();
+        // The server exists before Kestrel is configured: its connection middleware counts the frames on the wire.
+        var server = new FakeExchangeServer();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
         {
-            options.Listen(IPAddress.Loopback, 0);
+            options.Listen(IPAddress.Loopback, 0, listen => listen.Use(server._wire.Tap));
             options.AddServerHeader = false;
         });
         builder.Services.AddRoutingCore();
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = StopTimeout);
 
         var app = builder.Build();
-        var server = new FakeExchangeServer(app);
+        server._app = app;
         app.UseWebSockets(new WebSocketOptions());
         app.Map("/stream", new RequestDelegate(server.Binance.HandleStreamAsync));
         app.MapGet("/api/v3/ticker/24hr", new RequestDelegate(server.Binance.HandleTickerAsync));

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using Lambda.Core.Contracts;
 using Lambda.FakeExchange;
+using Lambda.Testing;
 
 namespace Lambda.Producer.Tests.Live;
 
@@ -109,9 +110,11 @@ public sealed class BinanceWebSocketFaultTests
         await using var producer = LiveProducer.Start(exchange, LiveProducer.OptionsFor(exchange, "trade"));
 
         var connection = await exchange.Binance.WaitForConnectionAsync(1, Wait);
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // Three pongs seen on the wire: the pings reach the producer and it answers them (each within 400 ms).
+        await Deadline.WaitUntilAsync(() => connection.Wire.PongsReceived >= 3 || !connection.IsOpen, TimeSpan.FromSeconds(30), "three pongs from the producer");
 
         connection.IsOpen.Should().BeTrue($"pongs answer the pings (closed by: {connection.ClosedBy})");
+        connection.Wire.PingsSent.Should().BeGreaterThanOrEqualTo(3);
         exchange.Binance.Connections.Should().ContainSingle();
     }
 
@@ -148,7 +151,8 @@ public sealed class BinanceWebSocketFaultTests
         var first = await exchange.Binance.WaitForConnectionAsync(1, Wait);
         first.ServerShutdownGrace = TimeSpan.FromSeconds(5);
         var publishing = PublishSteadilyAsync(exchange, count: 150, every: TimeSpan.FromMilliseconds(20));
-        await Task.Delay(300);
+        // The notice comes mid-stream: once the producer has logged some of the trades.
+        (await producer.WaitForEventsAsync<TradeEvent>(Topics.Trades, 10)).Should().HaveCountGreaterThanOrEqualTo(10);
         await first.SendServerShutdownAsync();
         await publishing;
 
