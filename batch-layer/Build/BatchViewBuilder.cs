@@ -79,46 +79,14 @@ public sealed class BatchViewBuilder(string dataDirectory, TimeProvider? clock =
                 return new BuildResult("", until, index, rowsRead, symbols, candles, complete, metrics, [.. skipped], watch.Elapsed, "", "", Interrupted: true);
             }
 
-            // Partitions are ordered by exchange, symbol, interval, month: one symbol's are contiguous.
             var (exchange, symbol) = (inputs[index].Exchange, inputs[index].Symbol);
             progress.Working($"{exchange} {symbol}");
-            var intervals = new Dictionary<string, IntervalDays>(StringComparer.Ordinal);
-            for (; index < inputs.Count && inputs[index].Exchange == exchange && inputs[index].Symbol == symbol; index++)
-            {
-                var partition = inputs[index];
-                if (!intervals.TryGetValue(partition.Interval, out var days))
-                {
-                    intervals[partition.Interval] = days = new IntervalDays(partition.Interval);
-                }
-
-                if (days.MakesDays)
-                {
-                    rowCounts[index] = days.Add(partition, lastDay);
-                    rowsRead += rowCounts[index];
-                    progress.AddRows(rowCounts[index]);
-                }
-                else
-                {
-                    skipped.Add(partition.Interval);
-                }
-
-                progress.StepDone();
-            }
-
-            var symbolCandles = DailyCandleAssembler.Assemble(exchange, symbol, intervals.Values);
-            foreach (var candle in symbolCandles)
-            {
-                candleWriter.Write(candle, DailyCandleMap.Instance);
-                complete += candle.Complete ? 1 : 0;
-            }
-
-            foreach (var metric in DailyMetricsCalculator.Compute(symbolCandles))
-            {
-                metricWriter.Write(metric, DailyMetricMap.Instance);
-                metrics++;
-            }
-
-            candles += symbolCandles.Count;
+            var intervals = FoldSymbol(inputs, ref index, lastDay, rowCounts, skipped, progress, out var read);
+            rowsRead += read;
+            var written = WriteSymbol(exchange, symbol, intervals.Values, candleWriter, metricWriter);
+            candles += written.Candles;
+            complete += written.Complete;
+            metrics += written.Metrics;
             symbols++;
         }
 
@@ -148,6 +116,64 @@ public sealed class BatchViewBuilder(string dataDirectory, TimeProvider? clock =
         await AtomicFile.WriteAsync(candlesPath, candleStream.GetBuffer().AsMemory(0, (int)candleStream.Length), CancellationToken.None).ConfigureAwait(false);
         await AtomicFile.WriteAsync(metricsPath, metricStream.GetBuffer().AsMemory(0, (int)metricStream.Length), CancellationToken.None).ConfigureAwait(false);
         return new BuildResult(buildId, until, inputs.Count, rowsRead, symbols, candles, complete, metrics, [.. skipped], watch.Elapsed, candlesPath, metricsPath, Interrupted: false);
+    }
+
+    /// <summary>
+    /// Folds the partitions of the symbol at <paramref name="index"/> into days, per interval, and moves the index
+    /// past them (partitions are ordered by exchange, symbol, interval, month: one symbol's are contiguous).
+    /// Intervals that do not make days (longer than one, or not dividing it) are noted as skipped.
+    /// </summary>
+    private static Dictionary<string, IntervalDays> FoldSymbol(IReadOnlyList<MasterPartition> inputs, ref int index, long lastDay, long[] rowCounts,
+        SortedSet<string> skipped, WorkProgress progress, out long rowsRead)
+    {
+        var (exchange, symbol) = (inputs[index].Exchange, inputs[index].Symbol);
+        var intervals = new Dictionary<string, IntervalDays>(StringComparer.Ordinal);
+        rowsRead = 0;
+        for (; index < inputs.Count && inputs[index].Exchange == exchange && inputs[index].Symbol == symbol; index++)
+        {
+            var partition = inputs[index];
+            if (!intervals.TryGetValue(partition.Interval, out var days))
+            {
+                intervals[partition.Interval] = days = new IntervalDays(partition.Interval);
+            }
+
+            if (days.MakesDays)
+            {
+                rowCounts[index] = days.Add(partition, lastDay);
+                rowsRead += rowCounts[index];
+                progress.AddRows(rowCounts[index]);
+            }
+            else
+            {
+                skipped.Add(partition.Interval);
+            }
+
+            progress.StepDone();
+        }
+
+        return intervals;
+    }
+
+    /// <summary>One symbol's daily candles and their metrics, appended to the two views.</summary>
+    private static (int Candles, int Complete, int Metrics) WriteSymbol(string exchange, string symbol, IEnumerable<IntervalDays> intervals,
+        ParquetFileWriter candleWriter, ParquetFileWriter metricWriter)
+    {
+        var symbolCandles = DailyCandleAssembler.Assemble(exchange, symbol, intervals);
+        var complete = 0;
+        foreach (var candle in symbolCandles)
+        {
+            candleWriter.Write(candle, DailyCandleMap.Instance);
+            complete += candle.Complete ? 1 : 0;
+        }
+
+        var metrics = 0;
+        foreach (var metric in DailyMetricsCalculator.Compute(symbolCandles))
+        {
+            metricWriter.Write(metric, DailyMetricMap.Instance);
+            metrics++;
+        }
+
+        return (symbolCandles.Count, complete, metrics);
     }
 
     /// <summary>Rows of the published view, or 0 when there is none (or it cannot be read: then nothing good is lost).</summary>

@@ -16,9 +16,9 @@ internal sealed record MergeInputs(string DataDirectory, long BatchRows, long Sp
     private const int Series = 200;
     private static readonly DateOnly FirstDay = new(1800, 1, 1);
 
-    public string BatchFile => Path.Combine(DataDirectory, "views", "batch", "daily_candles.parquet");
+    public string BatchFile => Path.Combine(ViewLayout.Batch.Directory(DataDirectory), ViewLayout.Batch.CandlesFile);
 
-    public string SpeedFile => Path.Combine(DataDirectory, "views", "speed", "daily_candles.parquet");
+    public string SpeedFile => Path.Combine(ViewLayout.Speed.Directory(DataDirectory), ViewLayout.Speed.CandlesFile);
 
     public const string BuildId = "bench-build";
     public const string SpeedLineage = "bench:speed";

@@ -31,7 +31,7 @@ var merge = Path.Combine(AppContext.BaseDirectory, "merge.dll");
 var outputs = Directory.CreateTempSubdirectory("lambda-bench-merge-").FullName;
 var duckParquet = Path.Combine(outputs, "duckdb.parquet");
 var duckCsv = Path.Combine(outputs, "duckdb.csv");
-var ours = Path.Combine(inputs.DataDirectory, "views", "serving", ViewLayout.Serving.ParquetFile);
+var ours = Path.Combine(ViewLayout.Serving.Directory(inputs.DataDirectory), ViewLayout.Serving.ParquetFile);
 
 await using var duckDb = await DuckDb.StartAsync();
 duckDb.RequestTimeout = TimeSpan.FromMinutes(10);

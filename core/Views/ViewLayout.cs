@@ -11,6 +11,9 @@ namespace Lambda.Core.Views;
 /// </summary>
 public static class ViewLayout
 {
+    /// <summary>The folder under the data directory that holds every layer's views.</summary>
+    public const string Views = "views";
+
     /// <summary>Metadata key naming the layer that wrote a file: <c>speed</c>, <c>batch</c>, <c>serving</c> or <c>master</c>.</summary>
     public const string LayerKey = "lambda.layer";
 
@@ -58,7 +61,10 @@ public static class ViewLayout
                 [KlineIntervalKey] = klineInterval ?? "",
             };
 
-        public static string Directory(string dataDirectory) => Path.Combine(dataDirectory, "views", "speed");
+        /// <summary><c>views/speed</c>, relative to the data directory, as reports and metadata name it.</summary>
+        public const string RelativeDirectory = Views + "/" + Layer;
+
+        public static string Directory(string dataDirectory) => Path.Combine(dataDirectory, Views, Layer);
 
         /// <summary>The stream engine's closed windows: <c>closed/shard-&lt;n&gt;/part-&lt;seq&gt;.parquet</c>.</summary>
         public static string ClosedDirectory(string dataDirectory) => Path.Combine(Directory(dataDirectory), "closed");
@@ -84,7 +90,10 @@ public static class ViewLayout
         public const string InputsKey = "lambda.batch.inputs";
         public const string BuiltAtKey = "lambda.batch.built_at";
 
-        public static string Directory(string dataDirectory) => Path.Combine(Path.GetFullPath(dataDirectory), "views", "batch");
+        /// <summary><c>views/batch/daily_candles.parquet</c>, relative to the data directory, as reports and metadata name it.</summary>
+        public const string RelativeCandlesPath = Views + "/" + Layer + "/" + CandlesFile;
+
+        public static string Directory(string dataDirectory) => Path.Combine(Path.GetFullPath(dataDirectory), Views, Layer);
     }
 
     /// <summary><c>views/serving/</c>: the merge's output.</summary>
@@ -102,7 +111,7 @@ public static class ViewLayout
         public const string RowsFromBatchKey = "lambda.serving.rows_from_batch";
         public const string RowsFromSpeedKey = "lambda.serving.rows_from_speed";
 
-        public static string Directory(string dataDirectory) => Path.Combine(dataDirectory, "views", "serving");
+        public static string Directory(string dataDirectory) => Path.Combine(dataDirectory, Views, Layer);
     }
 
     /// <summary><c>master/</c>: the immutable master dataset of the batch layer.</summary>

@@ -52,8 +52,8 @@ public sealed record MergeResult(
 /// </summary>
 public sealed class MergeJob(MergeOptions options, WorkProgress? progress = null)
 {
-    public const string BatchViewPath = "views/batch/daily_candles.parquet";
-    public const string SpeedViewsPath = "views/speed";
+    public const string BatchViewPath = ViewLayout.Batch.RelativeCandlesPath;
+    public const string SpeedViewsPath = ViewLayout.Speed.RelativeDirectory;
     private const int CheckEvery = 1 << 16;
 
     public static string ReportsDirectory(string dataDirectory) => Path.Combine(dataDirectory, "reports");
@@ -66,70 +66,65 @@ public sealed class MergeJob(MergeOptions options, WorkProgress? progress = null
         var data = options.DataDirectory;
         var speed = SpeedViews.Load(Path.Combine(data, SpeedViewsPath), cancellationToken);
         using var batch = BatchView.Open(Path.Combine(data, BatchViewPath), BatchViewPath);
-        var consistency = new ConsistencyCheck(options.Tolerance);
-        var coverage = new CoverageTracker();
-        var table = new LastDays(options.LastDays);
-        var chartDays = new LastDays(options.Chart ? MergeOptions.ChartDays : 0);
-        var rules = Enum.GetValues<MergeRule>().ToDictionary(r => r, _ => 0L);
-        var counts = new long[rules.Count];
-        var inputRows = batch.RowCount + speed.Rows.Count;
+        var tally = new Tally(options);
         var mergedAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-        var written = new List<string>();
-        TimeSpan mergeTime;
-        using (var writer = new ServingViewWriter(ViewLayout.Serving.Directory(data)))
+        var written = await WriteServingViewAsync(batch, speed, tally, mergedAt, cancellationToken).ConfigureAwait(false);
+        var mergeTime = clock.Elapsed;
+        var rules = Enum.GetValues<MergeRule>().ToDictionary(r => r, r => tally.Counts[(int)r]);
+        var consistency = tally.Consistency.Result();
+        var series = tally.Coverage.Result();
+        var reports = ReportsDirectory(data);
+        written.AddRange(await WriteReportsAsync(reports, consistency, series, cancellationToken).ConfigureAwait(false));
+
+        var chart = options.Chart
+            ? await ServingChart.WriteAsync(reports, tally.ChartDays.Result(), new ChartCaption(mergedAt, batch.BuildId, batch.Horizon), cancellationToken).ConfigureAwait(false)
+            : new ChartOutcome(null, null, "chart not drawn (--no-chart)");
+        return new MergeResult(rules.Values.Sum(), rules, batch.Lineage, batch.Horizon, batch.RowCount, speed, consistency, series, tally.Table.Result(), written, chart, mergeTime);
+    }
+
+    /// <summary>Joins the views into the serving view, row by row into its writer and the tally, and commits it with its metadata; returns the files written.</summary>
+    private async Task<List<string>> WriteServingViewAsync(BatchView batch, SpeedViews speed, Tally tally, string mergedAt, CancellationToken cancellationToken)
+    {
+        var inputRows = batch.RowCount + speed.Rows.Count;
+        using var writer = new ServingViewWriter(ViewLayout.Serving.Directory(options.DataDirectory));
+        // Synchronous on purpose: the reader and writer are, and one row costs well under a microsecond.
+        foreach (var day in ServingJoin.Join(batch.Read(), batch.Lineage, batch.Horizon, speed))
         {
-            // Synchronous on purpose: the reader and writer are, and one row costs well under a microsecond.
-            foreach (var day in ServingJoin.Join(batch.Read(), batch.Lineage, batch.Horizon, speed))
+            writer.Write(day.Served);
+            tally.Add(day);
+            if (writer.Rows % CheckEvery == 0)
             {
-                writer.Write(day.Served);
-                counts[(int)day.Rule]++;
-                if (day.Batch is not null && day.Speed is not null)
-                {
-                    consistency.Add(day.Batch, day.Speed);
-                }
-
-                coverage.Add(day.Served);
-                table.Add(day.Served);
-                chartDays.Add(day.Served);
-                if (writer.Rows % CheckEvery == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    ReportProgress(progress, writer.Rows, inputRows);
-                }
+                cancellationToken.ThrowIfCancellationRequested();
+                ReportProgress(progress, writer.Rows, inputRows);
             }
-
-            foreach (var rule in rules.Keys)
-            {
-                rules[rule] = counts[(int)rule];
-            }
-
-            var fromBatch = rules.Where(r => r.Key.BatchWins()).Sum(r => r.Value);
-            var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                [ViewLayout.LayerKey] = ViewLayout.Serving.Layer,
-                [ViewLayout.Serving.MergedAtKey] = mergedAt,
-                [ViewLayout.Serving.BatchBuildIdKey] = batch.BuildId ?? "",
-                [ViewLayout.Serving.BatchHorizonKey] = batch.Horizon?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
-                [ViewLayout.Serving.BatchBuiltAtKey] = batch.BuiltAt ?? "",
-                [ViewLayout.Serving.InputsKey] = string.Join(',', [BatchViewPath, .. speed.Files.Where(f => f.SkippedBecause is null).Select(f => $"{SpeedViewsPath}/{f.RelativePath}")]),
-                [ViewLayout.Serving.RowsFromBatchKey] = fromBatch.ToString(CultureInfo.InvariantCulture),
-                [ViewLayout.Serving.RowsFromSpeedKey] = (writer.Rows - fromBatch).ToString(CultureInfo.InvariantCulture),
-            };
-            await writer.CommitAsync(metadata, cancellationToken).ConfigureAwait(false);
-            mergeTime = clock.Elapsed;
-            ReportProgress(progress, writer.Rows, inputRows);
-            written.AddRange([writer.ParquetPath, writer.CsvPath, writer.ManifestPath]);
         }
 
-        var rows = rules.Values.Sum();
-        var consistencyResult = consistency.Result();
-        var series = coverage.Result();
-        var reports = ReportsDirectory(data);
+        var fromBatch = Enum.GetValues<MergeRule>().Where(r => r.BatchWins()).Sum(r => tally.Counts[(int)r]);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ViewLayout.LayerKey] = ViewLayout.Serving.Layer,
+            [ViewLayout.Serving.MergedAtKey] = mergedAt,
+            [ViewLayout.Serving.BatchBuildIdKey] = batch.BuildId ?? "",
+            [ViewLayout.Serving.BatchHorizonKey] = batch.Horizon?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+            [ViewLayout.Serving.BatchBuiltAtKey] = batch.BuiltAt ?? "",
+            [ViewLayout.Serving.InputsKey] = string.Join(',', [BatchViewPath, .. speed.Files.Where(f => f.SkippedBecause is null).Select(f => $"{SpeedViewsPath}/{f.RelativePath}")]),
+            [ViewLayout.Serving.RowsFromBatchKey] = fromBatch.ToString(CultureInfo.InvariantCulture),
+            [ViewLayout.Serving.RowsFromSpeedKey] = (writer.Rows - fromBatch).ToString(CultureInfo.InvariantCulture),
+        };
+        await writer.CommitAsync(metadata, cancellationToken).ConfigureAwait(false);
+        ReportProgress(progress, writer.Rows, inputRows);
+        return [writer.ParquetPath, writer.CsvPath, writer.ManifestPath];
+    }
+
+    /// <summary>The consistency and coverage reports under <c>reports/</c>, each written atomically.</summary>
+    private static async Task<List<string>> WriteReportsAsync(string reports, ConsistencyResult consistency, IReadOnlyList<SeriesCoverage> series, CancellationToken cancellationToken)
+    {
+        var written = new List<string>();
         foreach (var (file, content) in new (string, byte[])[]
                  {
-                     (ConsistencyReport.JsonFile, ConsistencyReport.Json(consistencyResult)),
-                     (ConsistencyReport.MarkdownFile, Encoding.UTF8.GetBytes(ConsistencyReport.Markdown(consistencyResult))),
+                     (ConsistencyReport.JsonFile, ConsistencyReport.Json(consistency)),
+                     (ConsistencyReport.MarkdownFile, Encoding.UTF8.GetBytes(ConsistencyReport.Markdown(consistency))),
                      (CoverageReport.CoverageFile, Encoding.UTF8.GetBytes(CoverageReport.Coverage(series))),
                      (CoverageReport.GapsFile, Encoding.UTF8.GetBytes(CoverageReport.Gaps(series))),
                  })
@@ -139,10 +134,7 @@ public sealed class MergeJob(MergeOptions options, WorkProgress? progress = null
             written.Add(path);
         }
 
-        var chart = options.Chart
-            ? await ServingChart.WriteAsync(reports, chartDays.Result(), new ChartCaption(mergedAt, batch.BuildId, batch.Horizon), cancellationToken).ConfigureAwait(false)
-            : new ChartOutcome(null, null, "chart not drawn (--no-chart)");
-        return new MergeResult(rows, rules, batch.Lineage, batch.Horizon, batch.RowCount, speed, consistencyResult, series, table.Result(), written, chart, mergeTime);
+        return written;
     }
 
     /// <summary>Serving rows written so far, against the input rows (an upper bound of what will be written).</summary>
@@ -155,5 +147,32 @@ public sealed class MergeJob(MergeOptions options, WorkProgress? progress = null
 
         progress.Set(rows, inputRows);
         progress.AddRows(rows - progress.Rows);
+    }
+
+    /// <summary>What the reports gather from the joined rows as they pass: rows per rule, consistency, coverage, the last days.</summary>
+    private sealed class Tally(MergeOptions options)
+    {
+        public long[] Counts { get; } = new long[Enum.GetValues<MergeRule>().Length];
+
+        public ConsistencyCheck Consistency { get; } = new(options.Tolerance);
+
+        public CoverageTracker Coverage { get; } = new();
+
+        public LastDays Table { get; } = new(options.LastDays);
+
+        public LastDays ChartDays { get; } = new(options.Chart ? MergeOptions.ChartDays : 0);
+
+        public void Add(JoinedDay day)
+        {
+            Counts[(int)day.Rule]++;
+            if (day.Batch is not null && day.Speed is not null)
+            {
+                Consistency.Add(day.Batch, day.Speed);
+            }
+
+            Coverage.Add(day.Served);
+            Table.Add(day.Served);
+            ChartDays.Add(day.Served);
+        }
     }
 }

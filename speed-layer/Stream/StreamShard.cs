@@ -173,43 +173,8 @@ internal sealed partial class StreamShard
         }
 
         var metadata = ViewLayout.Speed.Metadata("stream", _options.Topics, _options.Window, _options.Lateness, _start.Interval);
-
-        // (1) Each closing is one part: its content depends on the events alone, not on when checkpoints happen.
-        // Nothing in memory changes before the checkpoint file is written, so a checkpoint interrupted
-        // half-way (Ctrl+C, a failed delivery) is redone whole, over the same part files.
-        var windows = 0L;
-        var sequence = NextPart;
-        foreach (var closing in _closings)
-        {
-            metadata[ViewLayout.Speed.LineageKey] = _layout.PartLineage(Id, sequence);
-            var candles = SpeedViewFiles.CombineCandles([.. closing.KlineCandles], [.. closing.TradeCandles]);
-            if (candles.Count > 0)
-            {
-                await AtomicFile.WriteAsync(_layout.PartPath(Id, sequence), SpeedViewFiles.ToParquet(candles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken)
-                    .ConfigureAwait(false);
-            }
-
-            if (closing.TickerStats.Count > 0)
-            {
-                await AtomicFile.WriteAsync(_layout.TickerPartPath(Id, sequence), SpeedViewFiles.ToParquet(closing.TickerStats, TickerDayStatsMap.Instance, metadata), cancellationToken)
-                    .ConfigureAwait(false);
-            }
-
-            windows += candles.Count + closing.TickerStats.Count;
-            sequence++;
-        }
-
-        // (2) The live view of the open windows.
-        metadata[ViewLayout.Speed.LineageKey] = _layout.LiveLineage(Id, now);
-        var live = _start.Engine?.LiveView() ?? WindowEmission.Empty;
-        var liveCandles = SpeedViewFiles.CombineCandles([.. live.KlineCandles], [.. live.TradeCandles]);
-        await AtomicFile.WriteAsync(_layout.LivePath(Id), SpeedViewFiles.ToParquet(liveCandles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken)
-            .ConfigureAwait(false);
-        if (_options.Topics.Contains(Topics.Prices))
-        {
-            await AtomicFile.WriteAsync(_layout.LiveTickersPath(Id), SpeedViewFiles.ToParquet(live.TickerStats, TickerDayStatsMap.Instance, metadata), cancellationToken)
-                .ConfigureAwait(false);
-        }
+        var (sequence, windows) = await WritePartsAsync(metadata, cancellationToken).ConfigureAwait(false);
+        await WriteLiveViewAsync(metadata, now, cancellationToken).ConfigureAwait(false);
 
         // (3) Dead letters before the checkpoint: a crash before it sends them again, never loses them. Once
         // delivered they leave the queue, so a checkpoint redone by this process does not send them twice.
@@ -237,24 +202,79 @@ internal sealed partial class StreamShard
         _dirty = false;
         _saved = true;
 
-        // (5) Only now tell the source. Informational (restarts start from the checkpoint file), so a
-        // commit the group refuses, e.g. while it rebalances, is reported, not fatal.
-        string? commitError = null;
-        if (positions.Count > 0 && source is not null)
+        return new(windows, parts, deadLetters, await CommitAsync(source, positions).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// (1) One part per closing: its content depends on the events alone, not on when checkpoints happen.
+    /// Nothing in memory changes before the checkpoint file is written, so a checkpoint interrupted half-way
+    /// (Ctrl+C, a failed delivery) is redone whole, over the same part files. Returns the next part's
+    /// sequence number and the windows written.
+    /// </summary>
+    private async Task<(long Sequence, long Windows)> WritePartsAsync(Dictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        var windows = 0L;
+        var sequence = NextPart;
+        foreach (var closing in _closings)
         {
-            try
+            metadata[ViewLayout.Speed.LineageKey] = _layout.PartLineage(Id, sequence);
+            var candles = SpeedViewFiles.CombineCandles([.. closing.KlineCandles], [.. closing.TradeCandles]);
+            if (candles.Count > 0)
             {
-                // Not cancellable: the checkpoint file is written, so the checkpoint is done and must return what it
-                // wrote (a Ctrl+C landing here once left a run's parts and dead letters out of its statistics).
-                await source.CommitAsync(positions, CancellationToken.None).ConfigureAwait(false);
+                await AtomicFile.WriteAsync(_layout.PartPath(Id, sequence), SpeedViewFiles.ToParquet(candles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken)
+                    .ConfigureAwait(false);
             }
-            catch (EventLogException e)
+
+            if (closing.TickerStats.Count > 0)
             {
-                commitError = e.Message;
+                await AtomicFile.WriteAsync(_layout.TickerPartPath(Id, sequence), SpeedViewFiles.ToParquet(closing.TickerStats, TickerDayStatsMap.Instance, metadata), cancellationToken)
+                    .ConfigureAwait(false);
             }
+
+            windows += candles.Count + closing.TickerStats.Count;
+            sequence++;
         }
 
-        return new(windows, parts, deadLetters, commitError);
+        return (sequence, windows);
+    }
+
+    /// <summary>(2) The live view of the open windows.</summary>
+    private async Task WriteLiveViewAsync(Dictionary<string, string> metadata, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        metadata[ViewLayout.Speed.LineageKey] = _layout.LiveLineage(Id, now);
+        var live = _start.Engine?.LiveView() ?? WindowEmission.Empty;
+        var liveCandles = SpeedViewFiles.CombineCandles([.. live.KlineCandles], [.. live.TradeCandles]);
+        await AtomicFile.WriteAsync(_layout.LivePath(Id), SpeedViewFiles.ToParquet(liveCandles.Select(c => c.Candle), DailyCandleMap.Instance, metadata), cancellationToken)
+            .ConfigureAwait(false);
+        if (_options.Topics.Contains(Topics.Prices))
+        {
+            await AtomicFile.WriteAsync(_layout.LiveTickersPath(Id), SpeedViewFiles.ToParquet(live.TickerStats, TickerDayStatsMap.Instance, metadata), cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// (5) Only after the checkpoint file, tell the source. Informational (restarts start from the checkpoint
+    /// file), so a commit the group refuses, e.g. while it rebalances, is returned as the error, not thrown.
+    /// </summary>
+    private static async Task<string?> CommitAsync(IEventSource? source, List<LogPosition> positions)
+    {
+        if (positions.Count == 0 || source is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            // Not cancellable: the checkpoint file is written, so the checkpoint is done and must return what it
+            // wrote (a Ctrl+C landing here once left a run's parts and dead letters out of its statistics).
+            await source.CommitAsync(positions, CancellationToken.None).ConfigureAwait(false);
+            return null;
+        }
+        catch (EventLogException e)
+        {
+            return e.Message;
+        }
     }
 
     /// <summary>

@@ -81,7 +81,7 @@ public sealed partial class MetricsExportTests : IDisposable
         }
 
         ConsoleValues(build, "lambda.batch.rows_read").Should().Equal(("command: build", (long)rows));
-        using var serving = ParquetFileReader.Open(Path.Combine(_dataDir, "views", ViewLayout.Serving.Layer, ViewLayout.Serving.ParquetFile));
+        using var serving = ParquetFileReader.Open(Path.Combine(ViewLayout.Serving.Directory(_dataDir), ViewLayout.Serving.ParquetFile));
         ConsoleValues(merge, "lambda.merge.rows").Sum(v => v.Value).Should().Be(serving.RowCount);
         ConsoleValues(merge, "lambda.merge.rows").Should().OnlyContain(v => v.Tags.StartsWith("rule: ", StringComparison.Ordinal));
     }
