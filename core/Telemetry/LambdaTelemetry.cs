@@ -62,7 +62,17 @@ public sealed class LambdaTelemetry : IDisposable
     public static LambdaTelemetry Start(IConfiguration configuration, string service, params string[] otherMeters)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        TelemetryOptions options;
+        try
+        {
+            options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's own message names the key and the value it could not convert.
+            throw new RunRefusedException($"{TelemetryOptions.Section}: {e.Message}", e);
+        }
+
         var meters = options.Exporter switch
         {
             TelemetryOptions.None => null,

@@ -56,6 +56,14 @@ public sealed class LambdaTelemetryTests
     }
 
     [Fact]
+    public void A_setting_that_does_not_convert_is_refused_naming_its_key()
+    {
+        var start = () => LambdaTelemetry.Start(Settings(("Telemetry:Exporter", "prometheus"), ("Telemetry:PrometheusPort", "ninety")), "test");
+
+        start.Should().Throw<RunRefusedException>().Which.Message.Should().StartWith("Telemetry: ").And.Contain("PrometheusPort").And.NotContain("\n");
+    }
+
+    [Fact]
     public void A_prometheus_port_already_taken_is_refused_in_one_line()
     {
         using var taken = new HttpListener();
