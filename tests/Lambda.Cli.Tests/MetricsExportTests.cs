@@ -105,9 +105,9 @@ public sealed partial class MetricsExportTests : IDisposable
             {
                 scrape = await http.GetStringAsync(new Uri($"http://localhost:{port}/metrics"));
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or System.Net.Sockets.SocketException or IOException)
             {
-                // Not listening yet.
+                // Not serving yet: refused, or reset by the port check the process makes before it listens.
             }
         }
 
